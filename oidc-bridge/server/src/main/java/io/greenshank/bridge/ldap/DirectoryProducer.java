@@ -26,7 +26,8 @@ public class DirectoryProducer {
                         + "configure greenshank.bridge.ldap.urls for production");
             }
             embedded = EmbeddedDirectory.start();
-            LOG.warnf("EMBEDDED DEMO DIRECTORY on %s (dev only): users alice/alice-password, bob/bob-password, "
+            // The demo passwords are documented (docs/bridge-notes.md), never logged.
+            LOG.warnf("EMBEDDED DEMO DIRECTORY on %s (dev only, not for production): demo users alice, bob, "
                     + "carol (locked)", embedded.url());
             settings = embedded.settings();
         } else {
