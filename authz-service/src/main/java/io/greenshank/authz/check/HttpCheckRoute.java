@@ -67,7 +67,10 @@ public class HttpCheckRoute {
         String[] pathQuery = CheckAttributes.splitTarget(target);
         Map<String, String> headers = new HashMap<>();
         req.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (x, y) -> x + "," + y));
-        String host = headers.getOrDefault("host", "");
+        String host = headers.get("host");
+        if (host == null) {
+            host = req.authority() == null ? "" : req.authority().toString(); // HTTP/2 carries :authority instead
+        }
         String scheme = headers.getOrDefault("x-forwarded-proto", "");
         CheckAttributes.Peer source = new CheckAttributes.Peer("", headers.getOrDefault("x-envoy-external-address", ""), 0);
         return new CheckAttributes("http", req.method().name(), scheme, host, pathQuery[0], pathQuery[1], headers, source,
