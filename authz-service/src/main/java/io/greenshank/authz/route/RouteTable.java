@@ -121,6 +121,10 @@ public final class RouteTable {
         }
     }
 
+    public boolean hasResources() {
+        return routes.stream().anyMatch(c -> c.route().resource() != null);
+    }
+
     public int size() {
         return routes.size();
     }
