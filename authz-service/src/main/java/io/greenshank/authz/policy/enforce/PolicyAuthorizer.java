@@ -65,11 +65,9 @@ public class PolicyAuthorizer implements Authorizer {
     @Override
     public AuthorizationResult authorize(CheckAttributes request, Optional<Identity> identity) {
         PolicyConfig config = runtime.config();
-        if (config.requireAuthentication() || !config.enabled()) {
-            AuthorizationResult base = baseline().authorize(request, identity);
-            if (!base.allowed() || !config.enabled()) {
-                return base;
-            }
+        AuthorizationResult base = baseline().authorize(request, identity);
+        if (!config.enabled() || (config.requireAuthentication() && !base.allowed())) {
+            return base;
         }
         if (!runtime.routesProblem().isEmpty()) {
             return AuthorizationResult.deny("route_table_unreadable", "");
@@ -91,7 +89,8 @@ public class PolicyAuthorizer implements Authorizer {
         }
         Optional<ResourceAttributes> resource = built.route().flatMap(RouteMatch::resource);
         if (resource.isEmpty()) {
-            return AuthorizationResult.allow(reason(d), policy);
+            // With no policy in scope, the authentication baseline is what let the request through: say so.
+            return d.reason().equals("no-allow-policy") && base.allowed() ? base : AuthorizationResult.allow(reason(d), policy);
         }
         if (identity.isEmpty()) {
             return AuthorizationResult.deny("rbac_requires_identity", "route#" + built.route().get().index());
