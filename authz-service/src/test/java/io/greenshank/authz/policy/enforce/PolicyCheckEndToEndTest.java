@@ -117,6 +117,22 @@ class PolicyCheckEndToEndTest {
     }
 
     @Test
+    void theHttpProtocolIsJudgedByTheSamePolicies() throws Exception {
+        String token = token("user@example.com");
+        HttpResponse<String> traversal = http.send(HttpRequest.newBuilder(
+                URI.create(base + "ext-authz/notebook/x/y/../../../debug/pprof"))
+                .header("authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(traversal.statusCode()).isEqualTo(403);
+        assertThat(traversal.headers().firstValue("x-greenshank-reason")).contains("policy_denied");
+        HttpResponse<String> notebook = http.send(HttpRequest.newBuilder(
+                URI.create(base + "ext-authz/notebook/" + PROFILE_NS + "/nb1/"))
+                .header("authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(notebook.statusCode()).as("the owner policy wants the gateway's mesh identity, which HTTP lacks here")
+                .isEqualTo(403);
+        assertThat(notebook.headers().firstValue("x-greenshank-reason")).contains("policy_no_match");
+    }
+
+    @Test
     void anEncodedNulIsRejectedBeforePolicy() throws Exception {
         CheckResponse r = check("user@example.com", "GET", "/notebook/" + PROFILE_NS + "/nb1/a%00b", Map.of());
         assertThat(r.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
