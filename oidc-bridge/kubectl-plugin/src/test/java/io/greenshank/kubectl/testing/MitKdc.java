@@ -36,8 +36,15 @@ public final class MitKdc implements AutoCloseable {
 
     /** The JVM-wide realm, started on first use; also points this JVM's Kerberos at it. */
     public static synchronized MitKdc shared() throws IOException, InterruptedException {
+        String running = System.getProperty("greenshank.test.kdc");
+        if (shared == null && running != null) {
+            // Started by this class in another class loader (Quarkus tests load test classes twice).
+            String[] dirPort = running.split("\\|");
+            shared = new MitKdc(Path.of(dirPort[0]), Integer.parseInt(dirPort[1]), null);
+        }
         if (shared == null) {
             shared = start();
+            System.setProperty("greenshank.test.kdc", shared.dir + "|" + shared.port);
             System.setProperty("java.security.krb5.conf", shared.krb5Conf().toString());
             MitKdc started = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close));
