@@ -2,6 +2,7 @@ package io.greenshank.kubectl;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +43,9 @@ public final class CredentialFlow {
     }
 
     public IdToken token() throws NoCredential, IOException {
+        trace("start");
         Optional<TicketCache> tickets = readTicketCache();
+        trace("ticket cache read");
         Instant now = Instant.now();
         boolean haveTgt = tickets.map(t -> t.hasCurrentTgt(now)).orElse(false);
         List<String> principals = new ArrayList<>();
@@ -54,6 +57,7 @@ public final class CredentialFlow {
         for (String principal : principals) {
             TokenCache.Slot slot = cache.slot(issuer, options.clientId(), principal);
             Optional<IdToken> cached = currentToken(slot);
+            trace("token cache read");
             if (cached.isPresent()) {
                 return cached.get();
             }
@@ -79,6 +83,15 @@ public final class CredentialFlow {
             }
         }
         throw new NoCredential("no Kerberos ticket: run kinit");
+    }
+
+    /** {@code GREENSHANK_TRACE=1}: phase timings on stderr, to see where a slow kubectl call spends its time. */
+    private void trace(String phase) {
+        if ("1".equals(env.get("GREENSHANK_TRACE"))) {
+            long sinceStart = ProcessHandle.current().info().startInstant()
+                    .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+            log.printf("greenshank: +%d ms %s%n", sinceStart, phase);
+        }
     }
 
     private Optional<IdToken> currentToken(TokenCache.Slot slot) {
@@ -114,16 +127,27 @@ public final class CredentialFlow {
     private IdToken kerberos(TokenCache.Slot slot, TicketCache tickets) throws NoCredential, IOException {
         SpnegoInitiator.configureKrb5(env);
         try {
+            trace("kerberos start");
             SpnegoInitiator initiator = SpnegoInitiator.start(tickets.location(), tickets.principal(),
                     options.issuer().getHost(), options.servicePrincipal().orElse(null));
-            BridgeClient.TokenResponse response = client().exchangeSpnego(initiator.initialToken());
+            trace("jaas login");
+            byte[] spnego = initiator.initialToken();
+            trace("spnego token");
+            BridgeClient client = client();
+            trace("http client");
+            URI endpoint = client.tokenEndpoint();
+            trace("discovery " + endpoint);
+            BridgeClient.TokenResponse response = client.exchangeSpnego(spnego);
+            trace("token exchange");
             if (response.mutualAuthToken().isPresent()) {
                 initiator.complete(response.mutualAuthToken().get());
             } else {
                 throw new NoCredential("the bridge issued a token without proving its Kerberos identity "
                         + "(no mutual authentication token): refusing it");
             }
-            return store(slot, response);
+            IdToken token = store(slot, response);
+            trace("stored");
+            return token;
         } catch (SpnegoInitiator.KerberosFailure e) {
             throw new NoCredential(e.getMessage());
         } catch (BridgeClient.BridgeError e) {

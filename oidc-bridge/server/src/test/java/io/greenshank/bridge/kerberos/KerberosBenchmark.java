@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +64,8 @@ class KerberosBenchmark {
 
     @TestHTTPResource("/")
     URL httpRoot;
+    @jakarta.inject.Inject
+    KerberosAuthenticator authenticator;
     @TestHTTPResource(value = "/", tls = true)
     URL httpsRoot;
 
@@ -77,19 +80,33 @@ class KerberosBenchmark {
         Path ccache = kdc.kinit("alice", "alice-krb-pw");
         String base = httpRoot.toString().replaceAll("/$", "");
 
-        // warm-up for all three, then the measured rounds
+        SpnegoAcceptor acceptor = new SpnegoAcceptor(new ServiceKeytab(Optional.of(kdc.serviceKeytab()),
+                Optional.of(kdc.servicePrincipal()), java.time.Duration.ofSeconds(10), java.time.Clock.systemUTC()));
+        Step bridgeAcceptor = t -> acceptor.accept(t) instanceof SpnegoOutcome.Accepted;
+        Step login = t -> authenticator.authenticate(Base64.getEncoder().encodeToString(t), "127.0.0.1")
+                instanceof KerberosAuthenticator.Success;
+
+        // warm-up for each, then the measured rounds
         floor(tokens(ccache, 300));
+        parallel(tokens(ccache, 300), bridgeAcceptor);
+        parallel(tokens(ccache, 300), login);
         bridge(base, tokens(ccache, 300), false);
         bridge(base, tokens(ccache, 300), true);
 
         double floor = floor(tokens(ccache, TOKENS));
+        double accept = parallel(tokens(ccache, TOKENS), bridgeAcceptor);
+        double mapped = parallel(tokens(ccache, TOKENS), login);
         double authorize = bridge(base, tokens(ccache, TOKENS), false);
         double token = bridge(base, tokens(ccache, TOKENS), true);
-        System.out.printf("BENCH spnego floor (bare JGSS accept, %d threads): %.0f/s%n", THREADS, floor);
-        System.out.printf("BENCH spnego bridge /authorize (accept+map+directory+code): %.0f/s = %.2f x floor%n",
+        System.out.printf("BENCH spnego floor (bare JGSS accept, JDK KeyTab, %d threads): %.0f/s%n", THREADS, floor);
+        System.out.printf("BENCH spnego SpnegoAcceptor (Kerby-loaded keys, reason mapping): %.0f/s = %.2f x floor%n",
+                accept, accept / floor);
+        System.out.printf("BENCH spnego KerberosAuthenticator (accept+map+directory lookup): %.0f/s = %.2f x floor%n",
+                mapped, mapped / floor);
+        System.out.printf("BENCH spnego bridge HTTP /authorize (the same + code + redirect): %.0f/s = %.2f x floor%n",
                 authorize, authorize / floor);
-        System.out.printf("BENCH spnego bridge /token (same + RS256 ID and access tokens): %.0f/s = %.2f x floor%n",
-                token, token / floor);
+        System.out.printf("BENCH spnego bridge HTTP /token (the same + RS256 ID and access tokens): %.0f/s = %.2f x"
+                + " floor%n", token, token / floor);
     }
 
     @Test
@@ -128,6 +145,11 @@ class KerberosBenchmark {
                 cached.recordValue(cachedRun.micros());
             }
         }
+        Map<String, String> traced = new HashMap<>(env);
+        traced.put("GREENSHANK_CACHE_DIR", work.resolve("cache-traced").toString());
+        traced.put("GREENSHANK_TRACE", "1");
+        System.out.println("BENCH plugin cold-run phases:\n" + plugin.run(args, traced).stderr());
+        System.out.println("BENCH plugin cached-run phases:\n" + plugin.run(args, traced).stderr());
         System.out.printf("BENCH plugin floor (same JVM flags, jar, `help`): p50 %d ms, p90 %d ms%n",
                 floor.getValueAtPercentile(50) / 1000, floor.getValueAtPercentile(90) / 1000);
         System.out.printf("BENCH plugin cached token: p50 %d ms, p90 %d ms = %.2f x floor (p50)%n",
