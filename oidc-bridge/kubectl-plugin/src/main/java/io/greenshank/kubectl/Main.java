@@ -58,6 +58,17 @@ public final class Main {
                     out.print(Setup.render(options, caPem(options)));
                     return OK;
                 }
+                case "cds-classlist": {
+                    // For the launcher: the classes a Kerberos login loads, to build the class-data archive from.
+                    try (var in = Main.class.getResourceAsStream("/META-INF/greenshank/classlist")) {
+                        if (in == null) {
+                            return NO_CREDENTIAL;
+                        }
+                        in.transferTo(out);
+                    }
+                    out.flush();
+                    return OK;
+                }
                 case "help":
                 case "--help":
                 case "-h":

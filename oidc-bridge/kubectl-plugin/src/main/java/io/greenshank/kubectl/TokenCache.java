@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +47,7 @@ public final class TokenCache {
 
     /** The slot for one (issuer, client, principal); lock it before reading if you may write. */
     public Slot slot(String issuer, String clientId, String principal) {
-        return new Slot(dir.resolve(prefix(issuer, clientId) + "-" + hash(principal).substring(0, 16) + ".json"),
+        return new Slot(dir.resolve(prefix(issuer, clientId) + "-" + hash(principal) + ".json"),
                 issuer, clientId, principal);
     }
 
@@ -70,16 +67,22 @@ public final class TokenCache {
     }
 
     private static String prefix(String issuer, String clientId) {
-        return hash(issuer + "\n" + clientId).substring(0, 16);
+        return hash(issuer + "\n" + clientId);
     }
 
-    private static String hash(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /**
+     * 64-bit FNV-1a, hex. Only a file name: the entry itself records issuer, client and principal and is ignored
+     * when they differ, so a collision costs a new login, never a wrong token. (A MessageDigest would load the
+     * security providers on the cached-token path, the one every kubectl call takes.)
+     */
+    static String hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
         }
+        String hex = Long.toHexString(h);
+        return "0".repeat(16 - hex.length()) + hex;
     }
 
     private void ensureDir() throws IOException {

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * runs it as a separate process the way kubectl does.
  */
 public record PluginInstall(Path binDir) {
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
     public static PluginInstall into(Path binDir) throws IOException {
         Files.createDirectories(binDir);
@@ -63,6 +64,12 @@ public record PluginInstall(Path binDir) {
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // Class-data sharing is tested on its own; elsewhere a background archive dump per cache dir only adds load.
+        pb.environment().put("GREENSHANK_CDS", "off");
+        String javaOpts = System.getProperty("greenshank.plugin.java-opts");
+        if (javaOpts != null) {
+            pb.environment().put("GREENSHANK_JAVA_OPTS", javaOpts.replace("{n}", String.valueOf(RUNS.incrementAndGet())));
+        }
         pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = newSession(pb).start();
