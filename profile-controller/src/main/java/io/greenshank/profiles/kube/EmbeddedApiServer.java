@@ -43,7 +43,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     public static EmbeddedApiServer start(int port) {
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
-                new KubernetesMixedDispatcher(expectations), false);
+                new DiscoveryDispatcher(new KubernetesMixedDispatcher(expectations)), false);
         server.init(InetAddress.getLoopbackAddress(), port);
         EmbeddedApiServer embedded = new EmbeddedApiServer(server);
         embedded.installCrds();
