@@ -1,6 +1,7 @@
 package io.greenshank.profiles.reconcile;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ public record NamespaceLabels(Map<String, String> labels) {
      */
     public static NamespaceLabels fromFile(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            Object parsed = Serialization.unmarshal(in);
+            Object parsed = new ObjectMapper(new YAMLFactory()).readValue(in, Object.class);
             if (!(parsed instanceof Map<?, ?> map)) {
                 throw new IllegalArgumentException("namespace labels file " + file + " is not a map of label to value");
             }

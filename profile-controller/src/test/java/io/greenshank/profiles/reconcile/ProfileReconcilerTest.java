@@ -309,4 +309,22 @@ class ProfileReconcilerTest {
         assertThat(h.registry.find("greenshank.profiles.reconcile.duration").timer().count()).isPositive();
         assertThat(h.registry.find("greenshank.profiles.queue.depth").gauge()).isNotNull();
     }
+
+    @Test
+    void anUpdateConflictIsRetriedAndCounted() {
+        create("conflict", ProfileSpec.ownedBy("nora@example.com"));
+        ready("conflict");
+        double errorsBefore = h.metrics.errorCount();
+        h.api.mockServer().expect().put().withPath("/api/v1/namespaces/conflict")
+                .andReturn(409, Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure", "reason", "Conflict",
+                        "message", "the object has been modified", "code", 409))
+                .once();
+        // Drift made by someone else (a patch, so it does not consume the PUT expectation above).
+        k.namespaces().withName("conflict").patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/metadata/labels/istio-injection\"}]");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(k.namespaces().withName("conflict").get().getMetadata().getLabels()).containsEntry("istio-injection", "enabled"));
+        assertThat(h.metrics.errorCount()).isGreaterThan(errorsBefore);
+        assertThat(condition("conflict").orElseThrow().isTrue()).isTrue();
+    }
 }
