@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every {@code greenshank.profiles.*} key; documented in docs/profiles-notes.md. */
@@ -123,5 +124,39 @@ public interface ProfilesConfig {
 
         @WithDefault("")
         Optional<String> userIdPrefix();
+
+        /** Trusted token issuers, by a name of your choice: {@code greenshank.profiles.authn.jwt.<name>.*}. */
+        Map<String, JwtIssuer> jwt();
+    }
+
+    interface JwtIssuer {
+        /** The exact {@code iss}. */
+        String issuer();
+
+        /** Accepted {@code aud} values; required (an issuer minting for many services must be audience-checked). */
+        List<String> audiences();
+
+        /** One key source: a JWKS URL, a JWKS file (re-read on refresh), or OIDC discovery from the issuer. */
+        Optional<String> jwksUri();
+
+        Optional<String> jwksFile();
+
+        @WithDefault("false")
+        boolean discovery();
+
+        @WithDefault("email")
+        String userClaim();
+
+        @WithDefault("")
+        Optional<String> userPrefix();
+
+        @WithDefault("groups")
+        String groupsClaim();
+
+        @WithDefault("")
+        Optional<String> groupsPrefix();
+
+        @WithDefault("60s")
+        Duration clockSkew();
     }
 }

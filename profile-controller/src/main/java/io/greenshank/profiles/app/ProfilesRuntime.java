@@ -2,6 +2,13 @@ package io.greenshank.profiles.app;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.greenshank.identity.IdentityHeaders;
+import io.greenshank.identity.UserIdMapping;
+import io.greenshank.identity.jwt.JwtVerifier;
+import io.greenshank.identity.jwt.KeySource;
+import io.greenshank.identity.jwt.TrustedIssuer;
+import io.greenshank.profiles.authn.JwtCallerAuthenticator;
+import java.net.URI;
+import java.util.ArrayList;
 import io.greenshank.profiles.authn.BearerOrMeshAuthenticator;
 import io.greenshank.profiles.authn.CallerAuthenticator;
 import io.greenshank.profiles.authn.MeshHeaderAuthenticator;
@@ -47,6 +54,7 @@ public class ProfilesRuntime {
     MeterRegistry registry;
 
     private ClusterCache cache;
+    private JwtVerifier verifier;
     private ProfileController controller;
     private LeaderElection election;
 
@@ -82,7 +90,33 @@ public class ProfilesRuntime {
         Optional<CallerAuthenticator> mesh = a.trustedPrincipals().filter(l -> !l.isEmpty())
                 .map(p -> new MeshHeaderAuthenticator(new HashSet<>(p),
                         new IdentityHeaders(a.userIdHeader(), a.groupsHeader(), a.userIdPrefix().orElse(""))));
-        return new BearerOrMeshAuthenticator(Optional.empty(), mesh);
+        Optional<CallerAuthenticator> bearer = Optional.empty();
+        if (!a.jwt().isEmpty()) {
+            List<TrustedIssuer> issuers = a.jwt().entrySet().stream().map(e -> trustedIssuer(e.getKey(), e.getValue())).toList();
+            verifier = JwtVerifier.builder().issuers(issuers).build();
+            verifier.start();
+            bearer = Optional.of(new JwtCallerAuthenticator(verifier, registry));
+        }
+        return new BearerOrMeshAuthenticator(bearer, mesh);
+    }
+
+    private static TrustedIssuer trustedIssuer(String name, ProfilesConfig.JwtIssuer c) {
+        List<KeySource> sources = new ArrayList<>();
+        c.jwksUri().ifPresent(u -> sources.add(new KeySource.JwksUri(URI.create(u))));
+        c.jwksFile().ifPresent(f -> sources.add(new KeySource.JwksFile(Path.of(f))));
+        if (c.discovery()) {
+            sources.add(KeySource.Discovery.forIssuer(c.issuer()));
+        }
+        if (sources.size() != 1) {
+            throw new IllegalArgumentException("greenshank.profiles.authn.jwt." + name
+                    + ": set exactly one of jwks-uri, jwks-file, discovery=true");
+        }
+        if (c.audiences().isEmpty()) {
+            throw new IllegalArgumentException("greenshank.profiles.authn.jwt." + name + ".audiences must not be empty");
+        }
+        return TrustedIssuer.of(c.issuer(), c.audiences(), sources.get(0))
+                .withMapping(new UserIdMapping(c.userClaim(), c.userPrefix().orElse(""), c.groupsClaim(), c.groupsPrefix().orElse("")))
+                .withClockSkew(c.clockSkew());
     }
 
     void onStart(@Observes StartupEvent event, ClusterCache cache) {
@@ -109,6 +143,9 @@ public class ProfilesRuntime {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        if (verifier != null) {
+            verifier.close();
+        }
         if (election != null) {
             election.close();
         }

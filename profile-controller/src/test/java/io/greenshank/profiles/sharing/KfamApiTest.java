@@ -322,4 +322,48 @@ class KfamApiTest {
                 .body(containsString("greenshank_profiles_queue_depth"))
                 .body(containsString("greenshank_profiles_reconcile_duration_seconds"));
     }
+
+    // ---- JWT callers (real RS256 tokens against the static test JWKS) ------------------------------------------
+
+    static RequestSpecification bearer(String token) {
+        return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
+    }
+
+    @Test
+    void aVerifiedTokenAuthenticatesTheCaller() {
+        String alice = TestJwt.token("jwt-alice@example.com", List.of());
+        bearer(alice).body(profileBody("jwt-team", "jwt-alice@example.com")).post("/kfam/v1/profiles").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> k.namespaces().withName("jwt-team").get() != null);
+        bearer(alice).body(binding("User", "jwt-bob@example.com", "jwt-team", "kubeflow-view")).post("/kfam/v1/bindings")
+                .then().statusCode(200);
+        // Someone else's token cannot act for alice.
+        bearer(TestJwt.token("jwt-eve@example.com", List.of())).body(binding("User", "jwt-eve@example.com", "jwt-team", "kubeflow-edit"))
+                .post("/kfam/v1/bindings").then().statusCode(403);
+        // Groups come from the token's groups claim: an admin group may create a profile for someone else.
+        bearer(TestJwt.token("jwt-ops@example.com", List.of("platform-admins"))).body(profileBody("jwt-other", "someone-else@example.com"))
+                .post("/kfam/v1/profiles").then().statusCode(200);
+        bearer(TestJwt.token("jwt-ops@example.com", List.of("platform-admins"))).get("/kfam/v1/role/clusteradmin")
+                .then().statusCode(200).body(equalTo("true"));
+    }
+
+    @Test
+    void everyBadTokenIsRefusedWithItsReason() {
+        java.time.Instant soon = java.time.Instant.now().plus(Duration.ofMinutes(5));
+        bearer(TestJwt.sign(TestJwt.KEY, TestJwt.ISSUER, TestJwt.AUDIENCE, "a@example.com", List.of(),
+                java.time.Instant.now().minus(Duration.ofMinutes(10))))
+                .get("/kfam/v1/bindings").then().statusCode(401).body("error", containsString("token_expired"));
+        bearer(TestJwt.sign(TestJwt.KEY, TestJwt.ISSUER, "some-other-service", "a@example.com", List.of(), soon))
+                .get("/kfam/v1/bindings").then().statusCode(401).body("error", containsString("audience_mismatch"));
+        bearer(TestJwt.sign(TestJwt.KEY, "https://evil.example", TestJwt.AUDIENCE, "a@example.com", List.of(), soon))
+                .get("/kfam/v1/bindings").then().statusCode(401).body("error", containsString("issuer_unknown"));
+        bearer(TestJwt.sign(TestJwt.OTHER_KEY, TestJwt.ISSUER, TestJwt.AUDIENCE, "a@example.com", List.of(), soon))
+                .get("/kfam/v1/bindings").then().statusCode(401).body("error", containsString("signature_invalid"));
+        String good = TestJwt.token("a@example.com", List.of());
+        String tampered = good.substring(0, good.lastIndexOf('.') + 1) + "AAAA" + good.substring(good.lastIndexOf('.') + 5);
+        bearer(tampered).get("/kfam/v1/bindings").then().statusCode(401);
+        bearer("not-a-jwt").get("/kfam/v1/bindings").then().statusCode(401).body("error", containsString("token_malformed"));
+        // A bad token is never retried as a header identity, even with a valid mesh peer.
+        bearer("not-a-jwt").header("kubeflow-userid", "admin@example.com").header("x-forwarded-client-cert", XFCC)
+                .get("/kfam/v1/bindings").then().statusCode(401);
+    }
 }
