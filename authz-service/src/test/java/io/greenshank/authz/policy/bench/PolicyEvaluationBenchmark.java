@@ -21,19 +21,22 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Not part of {@code verify} (the class name is outside surefire's default includes). Run with:
+ * Not part of {@code verify} (tagged {@code benchmark}, which the module excludes, and outside surefire's default
+ * includes). Run with:
  * <pre>
  * mvn -B -o -pl authz-service -am test -Dtest=PolicyEvaluationBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
- *     -DargLine=-Xmx256m
+ *     -Dbench.excluded=none -DargLine=-Xmx256m
  * </pre>
  * Loads the policies of 10,000 Kubeflow profiles (an owner policy and five contributor policies each, 60,000
  * AuthorizationPolicies) through the real YAML path, then measures single-evaluation latency against floors measured
  * in the same run: the same requests against an empty policy set, and against 10 profiles (so that any growth with
  * out-of-scope policies shows). Then a cached SubjectAccessReview against a no-op loop.
  */
+@Tag("benchmark")
 class PolicyEvaluationBenchmark {
 
     static final int PROFILES = 10_000;
