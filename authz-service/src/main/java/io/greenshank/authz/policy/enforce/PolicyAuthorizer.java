@@ -8,6 +8,8 @@ import io.greenshank.authz.decision.CheckAttributes;
 import io.greenshank.authz.decision.PublicPaths;
 import io.greenshank.authz.path.RejectedPathException;
 import io.greenshank.authz.policy.Decision;
+import io.greenshank.authz.policy.TraceEntry;
+import io.greenshank.authz.policy.legacy.LegacyRbac;
 import io.greenshank.authz.route.RouteMatch;
 import io.greenshank.authz.sar.ResourceAttributes;
 import io.greenshank.authz.sar.ReviewDecision;
@@ -82,6 +84,7 @@ public class PolicyAuthorizer implements Authorizer {
         }
         Decision d = runtime.policies().evaluate(built.request());
         metrics.record(d);
+        logShadowResults(d, built);
         String policy = d.policy().isEmpty() ? "" : d.policy() + (d.rule() >= 0 ? "#" + d.rule() : "");
         if (!d.allowed()) {
             LOG.debugf("policy deny: %s", d.message());
@@ -104,6 +107,22 @@ public class PolicyAuthorizer implements Authorizer {
         }
         return review.allowed() ? AuthorizationResult.allow("rbac_allowed", rbac)
                 : AuthorizationResult.deny("rbac_denied", rbac);
+    }
+
+    /** Dry-run policies and PERMISSIVE legacy RBAC are evaluated and logged, never enforced. */
+    private void logShadowResults(Decision d, PolicyRequests.Built built) {
+        for (int i = 0; i < d.trace().size(); i++) {
+            TraceEntry t = d.trace().get(i);
+            if (t.dryRun() && t.matched() && !t.model().equals(LegacyRbac.MODEL_CONFIG)) {
+                metrics.dryRun(t);
+                LOG.infof("dry-run %s %s %s matched rule %d for %s %s%s (not enforced)", t.model(), t.policy(),
+                        t.action(), t.rule(), built.request().method(), built.request().host(), built.request().path());
+            }
+        }
+        if (d.reason().equals("legacy-permissive")) {
+            LOG.infof("%s for %s %s%s (not enforced)", d.message(), built.request().method(), built.request().host(),
+                    built.request().path());
+        }
     }
 
     static String reason(Decision d) {
