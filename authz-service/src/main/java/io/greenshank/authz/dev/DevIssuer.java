@@ -3,11 +3,10 @@ package io.greenshank.authz.dev;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.greenshank.identity.UserIdMapping;
@@ -23,7 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A development issuer: an ES256 key generated at start-up (never persisted), trusted like any other issuer, that
+ * A development issuer: an RS256 key (RSA verification is the cheapest of the allowed algorithms, and what most IdPs use) generated at start-up (never persisted), trusted like any other issuer, that
  * mints tokens on request. Enabled only by {@code greenshank.authz.dev-issuer.enabled=true} (the default in the dev
  * and test profiles, never in prod unless set explicitly).
  */
@@ -33,13 +32,13 @@ public final class DevIssuer {
 
     private final String issuer;
     private final String audience;
-    private final ECKey key;
+    private final RSAKey key;
 
     public DevIssuer(String issuer, String audience) {
         this.issuer = issuer;
         this.audience = audience;
         try {
-            this.key = new ECKeyGenerator(Curve.P_256).keyID("dev-" + UUID.randomUUID().toString().substring(0, 8)).generate();
+            this.key = new RSAKeyGenerator(2048).keyID("dev-" + UUID.randomUUID().toString().substring(0, 8)).generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate the development key", e);
         }
@@ -55,7 +54,7 @@ public final class DevIssuer {
     }
 
     public TrustedIssuer trustedIssuer() {
-        return new TrustedIssuer(issuer, Set.of(audience), Set.of("ES256"), new KeySource.Inline(publicJwks()),
+        return new TrustedIssuer(issuer, Set.of(audience), Set.of("RS256"), new KeySource.Inline(publicJwks()),
                 Duration.ofSeconds(60), UserIdMapping.KUBEFLOW_DEFAULT, JwksSettings.DEFAULT);
     }
 
@@ -67,9 +66,9 @@ public final class DevIssuer {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject(user)
                 .claim("email", user).claim("groups", groups).issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl))).jwtID(UUID.randomUUID().toString()).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         try {
-            jwt.sign(new ECDSASigner(key));
+            jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign the development token", e);
         }

@@ -146,6 +146,6 @@ class CheckRoundTripTest {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "dev/jwks.json")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("\"kty\":\"EC\"").doesNotContain("\"d\"");
+        assertThat(r.body()).contains("\"kty\":\"RSA\"").doesNotContain("\"d\"");
     }
 }

@@ -104,4 +104,38 @@ class SlapdDirectoryTest {
             assertThat(d.authenticate("alice", "alice-secret-1").username()).isEqualTo("alice");
         }
     }
+
+    @Test
+    void aDirectoryThatAcceptsButNeverAnswersTimesOut() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    held.forEach(s -> {
+                        try {
+                            s.close();
+                        } catch (java.io.IOException ignored) {
+                            // closing
+                        }
+                    });
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            LdapSettings slow = LdapSettings.of(Preset.OPENLDAP, java.util.List.of("ldap://127.0.0.1:" + silent.getLocalPort()),
+                    null, null, Slapd.PEOPLE, Slapd.GROUPS).withTimeouts(java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofSeconds(1));
+            try (LdapDirectory d = new LdapDirectory(slow)) {
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> d.authenticate("alice", "alice-secret-1"))
+                        .isInstanceOf(DirectoryUnavailableException.class);
+                assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0))
+                        .isLessThan(java.time.Duration.ofSeconds(4));
+            }
+        }
+    }
 }
