@@ -1,0 +1,157 @@
+package io.greenshank.bridge.keys;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the signing keys: loads them from the store, rotates them when due (storing with compare-and-set so
+ * replicas agree), and serves the current signer and the published JWKS.
+ */
+public final class KeyManager {
+
+    private static final Logger LOG = Logger.getLogger(KeyManager.class);
+
+    /** What the token minter signs with. */
+    public record Signing(String kid, JWSAlgorithm algorithm, JWSSigner signer) {
+    }
+
+    private final KeyRingStore store;
+    private final Clock clock;
+    private final Duration period;
+    private final Duration publishAhead;
+    private final Duration maxTokenLifetime;
+    private final Supplier<JWK> generator;
+    private final Map<String, Signing> signers = new ConcurrentHashMap<>();
+    private volatile KeyRing ring;
+    private volatile JWKSet publicSet;
+    private volatile String jwksJson;
+
+    public KeyManager(KeyRingStore store, Clock clock, Duration period, Duration publishAhead,
+                      Duration maxTokenLifetime, Supplier<JWK> generator) {
+        this.store = store;
+        this.clock = clock;
+        this.period = period;
+        this.publishAhead = publishAhead;
+        this.maxTokenLifetime = maxTokenLifetime;
+        this.generator = generator;
+    }
+
+    public static Supplier<JWK> generator(String algorithm) {
+        return switch (algorithm) {
+            case "RS256" -> () -> {
+                try {
+                    return new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
+                            .keyID(UUID.randomUUID().toString()).generate();
+                } catch (JOSEException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            case "ES256" -> () -> {
+                try {
+                    return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
+                            .keyID(UUID.randomUUID().toString()).generate();
+                } catch (JOSEException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            default -> throw new IllegalArgumentException(
+                    "greenshank.bridge.keys.algorithm must be RS256 or ES256, not " + algorithm);
+        };
+    }
+
+    /**
+     * Re-reads the store and rotates if due. Safe to call from every replica at any time: level-triggered,
+     * idempotent, and a lost compare-and-set race just re-reads the winner's ring.
+     */
+    public synchronized KeyRing refresh() throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Instant now = clock.instant();
+            Optional<KeyRingStore.Versioned> stored = store.load();
+            KeyRing current = stored.map(KeyRingStore.Versioned::ring).orElse(KeyRing.empty());
+            KeyRing wanted = current.rotate(now, period, publishAhead, maxTokenLifetime, generator);
+            if (sameKeys(current, wanted)) {
+                install(current, now);
+                return current;
+            }
+            if (store.save(wanted, stored.map(KeyRingStore.Versioned::version))) {
+                LOG.infof("signing keys rotated: %s", wanted);
+                install(wanted, now);
+                return wanted;
+            }
+            LOG.debug("another replica stored the key ring first; re-reading");
+        }
+        throw new IllegalStateException("could not store the key ring after 5 attempts");
+    }
+
+    private static boolean sameKeys(KeyRing a, KeyRing b) {
+        return kids(a).equals(kids(b));
+    }
+
+    private static List<String> kids(KeyRing r) {
+        return r.keys().stream().map(k -> k.kid() + "@" + k.signsFrom()).toList();
+    }
+
+    private void install(KeyRing r, Instant now) {
+        ring = r;
+        publicSet = r.publicSet(now, maxTokenLifetime);
+        jwksJson = publicSet.toString(true);
+    }
+
+    public Signing signer() {
+        KeyRing r = ring;
+        if (r == null) {
+            throw new IllegalStateException("signing keys not loaded");
+        }
+        ManagedKey k = r.signer(clock.instant());
+        return signers.computeIfAbsent(k.kid(), kid -> toSigning(k.jwk()));
+    }
+
+    private static Signing toSigning(JWK jwk) {
+        try {
+            if (jwk instanceof RSAKey rsa) {
+                return new Signing(jwk.getKeyID(), JWSAlgorithm.RS256, new RSASSASigner(rsa));
+            }
+            if (jwk instanceof ECKey ec) {
+                return new Signing(jwk.getKeyID(), JWSAlgorithm.ES256, new ECDSASigner(ec));
+            }
+        } catch (JOSEException e) {
+            throw new IllegalStateException("unusable signing key " + jwk.getKeyID(), e);
+        }
+        throw new IllegalStateException("unsupported key type " + jwk.getKeyType());
+    }
+
+    /** The public keys to verify with (published ones). */
+    public JWKSet publicKeys() {
+        return publicSet;
+    }
+
+    /** The JWKS document, serialised once per refresh so serving it costs nothing. */
+    public String jwksJson() {
+        return jwksJson;
+    }
+
+    public KeyRing ring() {
+        return ring;
+    }
+}

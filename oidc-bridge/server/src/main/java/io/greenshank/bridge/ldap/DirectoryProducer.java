@@ -1,0 +1,50 @@
+package io.greenshank.bridge.ldap;
+
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/** Produces the {@link Directory}: the configured LDAP/AD servers, or the embedded demo directory in dev. */
+@ApplicationScoped
+public class DirectoryProducer {
+
+    private static final Logger LOG = Logger.getLogger(DirectoryProducer.class);
+
+    private EmbeddedDirectory embedded;
+    private LdapDirectory directory;
+
+    @Produces
+    @Singleton
+    Directory directory(LdapConfig config) throws Exception {
+        LdapSettings settings;
+        if (config.embedded()) {
+            if (LaunchMode.current() == LaunchMode.NORMAL && !ConfigUtils.isProfileActive("dev")) {
+                throw new IllegalStateException("greenshank.bridge.ldap.embedded=true is for the dev profile only; "
+                        + "configure greenshank.bridge.ldap.urls for production");
+            }
+            embedded = EmbeddedDirectory.start();
+            // The demo passwords are documented (docs/bridge-notes.md), never logged.
+            LOG.warnf("EMBEDDED DEMO DIRECTORY on %s (dev only, not for production): demo users alice, bob, "
+                    + "carol (locked)", embedded.url());
+            settings = embedded.settings();
+        } else {
+            settings = LdapSettings.from(config);
+        }
+        directory = new LdapDirectory(settings);
+        return directory;
+    }
+
+    @PreDestroy
+    void close() {
+        if (directory != null) {
+            directory.close();
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

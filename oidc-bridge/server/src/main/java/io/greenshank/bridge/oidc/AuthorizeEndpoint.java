@@ -1,0 +1,204 @@
+package io.greenshank.bridge.oidc;
+
+import io.greenshank.bridge.client.ClientRegistry;
+import io.greenshank.bridge.client.OidcClient;
+import io.greenshank.bridge.ldap.DirectoryUnavailableException;
+import io.greenshank.bridge.login.BrowserAuthenticator;
+import io.greenshank.bridge.login.LoginPage;
+import io.greenshank.bridge.login.PasswordLogin;
+import io.greenshank.bridge.token.AuthenticatedUser;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code /authorize}: the code flow. A valid request is parked server-side under a random id and the login form
+ * refers to that id only, so a form post cannot alter the client, redirect URI or PKCE challenge.
+ */
+@Path("/authorize")
+public class AuthorizeEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(AuthorizeEndpoint.class);
+    private static final Duration PENDING_LIFETIME = Duration.ofMinutes(10);
+    private static final String GENERIC_FAILURE = "The username or password is incorrect.";
+
+    record Pending(OidcClient client, String redirectUri, Optional<String> state, Optional<String> nonce,
+                   Optional<String> codeChallenge, Set<String> scopes, Instant expiresAt) {
+    }
+
+    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final ClientRegistry clients;
+    private final AuthorizationCodes codes;
+    private final PasswordLogin login;
+    private final Instance<BrowserAuthenticator> authenticators;
+    private final Issuer issuer;
+    private final Clock clock;
+
+    public AuthorizeEndpoint(ClientRegistry clients, AuthorizationCodes codes, PasswordLogin login,
+                             @Any Instance<BrowserAuthenticator> authenticators, Issuer issuer, Clock clock) {
+        this.clients = clients;
+        this.codes = codes;
+        this.login = login;
+        this.authenticators = authenticators;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response authorize(@Context UriInfo uri, @Context HttpHeaders headers, @Context HttpServerRequest http) {
+        var q = uri.getQueryParameters();
+        Optional<OidcClient> client = clients.find(q.getFirst("client_id"));
+        String redirectUri = q.getFirst("redirect_uri");
+        if (client.isEmpty() || !client.get().allowsRedirect(redirectUri)) {
+            // Never redirect to an unverified URI (open redirector).
+            return page(400, "Invalid request", "Unknown client or unregistered redirect_uri.");
+        }
+        OidcClient c = client.get();
+        Optional<String> state = Optional.ofNullable(q.getFirst("state"));
+        if (!"code".equals(q.getFirst("response_type"))) {
+            return redirectError(redirectUri, "unsupported_response_type", "only response_type=code", state, uri);
+        }
+        if (!c.allowsGrant("authorization_code")) {
+            return redirectError(redirectUri, "unauthorized_client", "client may not use the code flow", state, uri);
+        }
+        Optional<String> challenge = Optional.ofNullable(q.getFirst("code_challenge")).filter(s -> !s.isBlank());
+        String method = q.getFirst("code_challenge_method");
+        if (challenge.isPresent() && !"S256".equals(method)) {
+            return redirectError(redirectUri, "invalid_request", "code_challenge_method must be S256", state, uri);
+        }
+        if (c.isPublic() && challenge.isEmpty()) {
+            return redirectError(redirectUri, "invalid_request", "public clients must use PKCE (S256)", state, uri);
+        }
+        if (challenge.isPresent() && !challenge.get().matches("[A-Za-z0-9_-]{43}")) {
+            return redirectError(redirectUri, "invalid_request", "malformed code_challenge", state, uri);
+        }
+        Pending p = new Pending(c, redirectUri, state, Optional.ofNullable(q.getFirst("nonce")), challenge,
+                Scopes.parse(Optional.ofNullable(q.getFirst("scope"))), clock.instant().plus(PENDING_LIFETIME));
+
+        Map<String, String> challengeHeaders = new LinkedHashMap<>();
+        String address = TokenEndpoint.address(http);
+        for (BrowserAuthenticator a : authenticators) {
+            BrowserAuthenticator.Outcome o = a.attempt(lowerCased(headers), address);
+            if (o instanceof BrowserAuthenticator.Authenticated ok) {
+                Response.ResponseBuilder rb = codeRedirect(p, ok.user(), uri);
+                ok.responseHeaders().forEach(rb::header);
+                return rb.build();
+            }
+            if (o instanceof BrowserAuthenticator.Challenge ch) {
+                challengeHeaders.putAll(ch.responseHeaders());
+            }
+        }
+        String id = park(p);
+        Response.ResponseBuilder rb = Response.status(challengeHeaders.isEmpty() ? 200 : 401)
+                .type(MediaType.TEXT_HTML_TYPE)
+                .entity(LoginPage.render(formAction(uri), id, c.id(), Optional.empty(), ""));
+        challengeHeaders.forEach(rb::header);
+        return noStore(rb).build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response submit(@FormParam("request") String requestId, @FormParam("username") String username,
+                           @FormParam("password") String password, @Context UriInfo uri,
+                           @Context HttpServerRequest http) {
+        Pending p = requestId == null ? null : pending.get(requestId);
+        if (p == null || p.expiresAt().isBefore(clock.instant())) {
+            return page(400, "Sign-in expired", "This sign-in request has expired. Go back to the application "
+                    + "and start again.");
+        }
+        try {
+            AuthenticatedUser user = login.login(username == null ? "" : username, password,
+                    TokenEndpoint.address(http));
+            pending.remove(requestId);
+            return codeRedirect(p, user, uri).build();
+        } catch (PasswordLogin.Refused e) {
+            String msg = e.retryAfter().isPresent()
+                    ? "Too many failed attempts. Wait " + (e.retryAfter().get().toSeconds() + 1)
+                    + " seconds and try again." : GENERIC_FAILURE;
+            return noStore(Response.ok(LoginPage.render(formAction(uri), requestId, p.client().id(),
+                    Optional.of(msg), username == null ? "" : username), MediaType.TEXT_HTML_TYPE)).build();
+        } catch (DirectoryUnavailableException e) {
+            return noStore(Response.status(503).type(MediaType.TEXT_HTML_TYPE).entity(LoginPage.render(
+                    formAction(uri), requestId, p.client().id(),
+                    Optional.of("Sign-in is temporarily unavailable. Try again in a moment."),
+                    username == null ? "" : username))).build();
+        }
+    }
+
+    private Response.ResponseBuilder codeRedirect(Pending p, AuthenticatedUser user, UriInfo uri) {
+        String code = codes.issue(p.client().id(), p.redirectUri(), p.codeChallenge(), p.nonce(), p.scopes(), user);
+        UriBuilder b = UriBuilder.fromUri(p.redirectUri()).queryParam("code", code);
+        p.state().ifPresent(s -> b.queryParam("state", s));
+        b.queryParam("iss", issuer.of(uri));
+        return noStore(Response.seeOther(b.build()));
+    }
+
+    private Response redirectError(String redirectUri, String error, String description, Optional<String> state,
+                                   UriInfo uri) {
+        UriBuilder b = UriBuilder.fromUri(redirectUri).queryParam("error", error)
+                .queryParam("error_description", description);
+        state.ifPresent(s -> b.queryParam("state", s));
+        b.queryParam("iss", issuer.of(uri));
+        return Response.seeOther(b.build()).build();
+    }
+
+    private String park(Pending p) {
+        Instant now = clock.instant();
+        if (pending.size() > 10_000) {
+            pending.values().removeIf(x -> x.expiresAt().isBefore(now));
+        }
+        byte[] b = new byte[24];
+        random.nextBytes(b);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        pending.put(id, p);
+        return id;
+    }
+
+    private static String formAction(UriInfo uri) {
+        URI base = uri.getBaseUri();
+        return base.getPath().replaceAll("/$", "") + "/authorize";
+    }
+
+    private static Map<String, java.util.List<String>> lowerCased(HttpHeaders headers) {
+        Map<String, java.util.List<String>> m = new LinkedHashMap<>();
+        headers.getRequestHeaders().forEach((k, v) -> m.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        return m;
+    }
+
+    private static Response page(int status, String title, String text) {
+        return noStore(Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(LoginPage.message(title, text)))
+                .build();
+    }
+
+    private static Response.ResponseBuilder noStore(Response.ResponseBuilder rb) {
+        return rb.header("Cache-Control", "no-store").header("X-Frame-Options", "DENY")
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+    }
+}

@@ -1,0 +1,44 @@
+package io.greenshank.bridge.oidc;
+
+import io.greenshank.bridge.token.AuthenticatedUser;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a successful grant established.
+ *
+ * @param user            who, and how they authenticated (the {@code amr})
+ * @param scopes          the granted scopes ({@code openid} adds an ID token)
+ * @param audiences       the access token's audiences; empty means the client's configured ones
+ * @param nonce           the {@code nonce} to echo in the ID token (code flow only)
+ * @param refreshFamily   the refresh-token family to continue (refresh grant only); empty starts a new family
+ * @param responseHeaders extra response headers, e.g. {@code WWW-Authenticate: Negotiate <mutual-auth token>}
+ */
+public record GrantResult(AuthenticatedUser user, Set<String> scopes, List<String> audiences, Optional<String> nonce,
+                          Optional<String> refreshFamily, Map<String, String> responseHeaders) {
+
+    public GrantResult {
+        Objects.requireNonNull(user, "user");
+        scopes = Set.copyOf(scopes);
+        audiences = List.copyOf(audiences);
+        Objects.requireNonNull(nonce, "nonce");
+        Objects.requireNonNull(refreshFamily, "refreshFamily");
+        responseHeaders = Map.copyOf(responseHeaders);
+    }
+
+    /** The common case: a user, the requested scopes, the client's audiences. */
+    public static GrantResult of(AuthenticatedUser user, Set<String> scopes) {
+        return new GrantResult(user, scopes, List.of(), Optional.empty(), Optional.empty(), Map.of());
+    }
+
+    public GrantResult withResponseHeaders(Map<String, String> headers) {
+        return new GrantResult(user, scopes, audiences, nonce, refreshFamily, headers);
+    }
+
+    public GrantResult withAudiences(List<String> newAudiences) {
+        return new GrantResult(user, scopes, newAudiences, nonce, refreshFamily, responseHeaders);
+    }
+}

@@ -1,0 +1,63 @@
+package io.greenshank.bridge.oidc;
+
+import io.greenshank.bridge.keys.KeyManager;
+import io.greenshank.bridge.ldap.Directory;
+import io.greenshank.bridge.login.PasswordLogin;
+import io.greenshank.bridge.throttle.LoginThrottle;
+import io.greenshank.bridge.throttle.ThrottleConfig;
+import io.greenshank.bridge.token.RefreshTokens;
+import io.greenshank.bridge.token.TokenConfig;
+import io.greenshank.bridge.token.TokenMinter;
+import io.greenshank.bridge.token.TokenVerifier;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Wires the plain (CDI-free, unit-testable) classes into beans. */
+@ApplicationScoped
+public class OidcBeans {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    RefreshTokens refreshTokens(Clock clock) {
+        return new RefreshTokens(clock);
+    }
+
+    @Produces
+    @Singleton
+    TokenMinter minter(KeyManager keys, RefreshTokens refresh, TokenConfig cfg, Clock clock) {
+        return new TokenMinter(keys, refresh, cfg, clock);
+    }
+
+    @Produces
+    @Singleton
+    TokenVerifier verifier(KeyManager keys) {
+        return new TokenVerifier(keys);
+    }
+
+    @Produces
+    @Singleton
+    LoginThrottle throttle(ThrottleConfig cfg, Clock clock) {
+        return new LoginThrottle(cfg, clock);
+    }
+
+    @Produces
+    @Singleton
+    PasswordLogin passwordLogin(Directory directory, LoginThrottle throttle, MeterRegistry metrics, Clock clock) {
+        return new PasswordLogin(directory, throttle, metrics, clock);
+    }
+
+    @Produces
+    @Singleton
+    AuthorizationCodes codes(TokenConfig cfg, Clock clock) {
+        return new AuthorizationCodes(cfg.authorizationCodeLifetime(), clock);
+    }
+}

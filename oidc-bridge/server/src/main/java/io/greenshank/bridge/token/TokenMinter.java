@@ -1,0 +1,102 @@
+package io.greenshank.bridge.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.greenshank.bridge.client.OidcClient;
+import io.greenshank.bridge.keys.KeyManager;
+import io.greenshank.bridge.ldap.DirectoryUser;
+import io.greenshank.bridge.oidc.GrantResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Mints ID tokens, access tokens (RFC 9068 {@code at+jwt}) and refresh tokens for an authenticated user.
+ */
+public final class TokenMinter {
+
+    public static final String REFRESH_TOKEN_GRANT = "refresh_token";
+
+    private final KeyManager keys;
+    private final RefreshTokens refreshTokens;
+    private final TokenConfig config;
+    private final Clock clock;
+
+    public TokenMinter(KeyManager keys, RefreshTokens refreshTokens, TokenConfig config, Clock clock) {
+        this.keys = keys;
+        this.refreshTokens = refreshTokens;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Mints tokens, with a refresh token when the client may use the refresh grant. */
+    public IssuedTokens mint(String issuer, OidcClient client, GrantResult result) {
+        return mint(issuer, client, result, true);
+    }
+
+    /** As {@link #mint(String, OidcClient, GrantResult)}; {@code refreshable=false} never issues a refresh token. */
+    public IssuedTokens mint(String issuer, OidcClient client, GrantResult result, boolean refreshable) {
+        Instant now = clock.instant();
+        AuthenticatedUser au = result.user();
+        List<String> audiences = result.audiences().isEmpty() ? client.accessTokenAudiences() : result.audiences();
+
+        Optional<String> idToken = Optional.empty();
+        if (result.scopes().contains("openid")) {
+            JWTClaimsSet.Builder id = userClaims(issuer, au, now, config.idTokenLifetime().toSeconds())
+                    .audience(client.id())
+                    .claim("azp", client.id());
+            result.nonce().ifPresent(n -> id.claim("nonce", n));
+            idToken = Optional.of(sign(id.build(), JOSEObjectType.JWT));
+        }
+        JWTClaimsSet.Builder at = userClaims(issuer, au, now, config.accessTokenLifetime().toSeconds())
+                .audience(audiences)
+                .claim("client_id", client.id())
+                .claim("scope", String.join(" ", result.scopes().stream().sorted().toList()));
+        String accessToken = sign(at.build(), new JOSEObjectType("at+jwt"));
+
+        Optional<String> refresh = Optional.empty();
+        if (refreshable && client.allowsGrant(REFRESH_TOKEN_GRANT)) {
+            String family = result.refreshFamily().orElseGet(RefreshTokens::newFamily);
+            Instant familyEnd = au.authTime().plus(config.refreshTokenLifetime());
+            refresh = Optional.of(refreshTokens.issue(new RefreshTokens.Session(family, au, client.id(),
+                    result.scopes(), result.audiences(), familyEnd)));
+        }
+        return new IssuedTokens(idToken, accessToken, refresh, config.accessTokenLifetime().toSeconds(),
+                result.scopes());
+    }
+
+    private static JWTClaimsSet.Builder userClaims(String issuer, AuthenticatedUser au, Instant now, long lifetime) {
+        DirectoryUser u = au.user();
+        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(u.subject())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(lifetime)))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("auth_time", au.authTime().getEpochSecond())
+                .claim("amr", au.amr())
+                .claim("preferred_username", u.username())
+                .claim("groups", new ArrayList<>(u.groups()));
+        u.email().ifPresent(e -> b.claim("email", e).claim("email_verified", true));
+        u.name().ifPresent(n -> b.claim("name", n));
+        return b;
+    }
+
+    private String sign(JWTClaimsSet claims, JOSEObjectType type) {
+        KeyManager.Signing s = keys.signer();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(s.algorithm()).keyID(s.kid()).type(type).build(), claims);
+        try {
+            jwt.sign(s.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing failed with key " + s.kid(), e);
+        }
+        return jwt.serialize();
+    }
+}
