@@ -82,6 +82,8 @@ public final class Slapd implements AutoCloseable {
                 .redirectOutput(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("slapd.log").toFile()))
                 .start();
         process = p;
+        // If the test JVM exits without closing us, slapd must not outlive it.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
         Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
         while (Instant.now().isBefore(deadline)) {
             if (!p.isAlive()) {
