@@ -1,0 +1,62 @@
+package io.greenshank.bridge.kerberos;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code greenshank.kerberos.*}: SPNEGO at the token and authorization endpoints. */
+@ConfigMapping(prefix = "greenshank.kerberos")
+public interface KerberosConfig {
+
+    /** The service keytab ({@code HTTP/<bridge host>@REALM}); without one every SPNEGO attempt is refused. */
+    Optional<Path> keytab();
+
+    /**
+     * The principal to accept tickets for, e.g. {@code HTTP/bridge.example.com@EXAMPLE.COM}. Empty accepts tickets
+     * for any principal in the keytab.
+     */
+    Optional<String> servicePrincipal();
+
+    /**
+     * The krb5.conf the JDK should read (it ignores {@code KRB5_CONFIG}). Empty: the JDK's default
+     * ({@code /etc/krb5.conf}) when it exists.
+     */
+    Optional<Path> krb5Conf();
+
+    /** Realms whose users may log in. Empty: only the realms of the keytab's service principals. */
+    Optional<List<String>> acceptedRealms();
+
+    /** How a client principal {@code name@REALM} becomes the directory login. */
+    @WithDefault("uid")
+    PrincipalMapping principalMapping();
+
+    /**
+     * For {@code principal-mapping=user-principal-name}: the UPN suffix per realm (AD UPN suffixes often differ
+     * from the realm). A realm without an entry uses its own name in lower case.
+     */
+    Map<String, String> upnSuffix();
+
+    /** Largest accepted difference between the client's clock and ours (Kerberos {@code clockskew}). */
+    @WithDefault("300s")
+    Duration clockSkew();
+
+    /** How often the keytab file is checked for rotation (new keys are picked up without a restart). */
+    @WithDefault("10s")
+    Duration keytabCheckInterval();
+
+    /** Whether the authorization endpoint offers {@code WWW-Authenticate: Negotiate} to browsers. */
+    @WithDefault("true")
+    boolean browser();
+
+    /** How a Kerberos principal is matched to a directory entry. */
+    enum PrincipalMapping {
+        /** {@code alice@REALM} → login {@code alice} (OpenLDAP {@code uid}, AD {@code sAMAccountName}). */
+        UID,
+        /** {@code alice@REALM} → login {@code alice@<upn suffix>} (AD {@code userPrincipalName}). */
+        USER_PRINCIPAL_NAME
+    }
+}

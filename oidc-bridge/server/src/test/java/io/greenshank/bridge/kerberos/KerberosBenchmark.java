@@ -1,0 +1,297 @@
+package io.greenshank.bridge.kerberos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.greenshank.kubectl.testing.MitKdc;
+import io.greenshank.kubectl.testing.PluginInstall;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivilegedExceptionAction;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.security.auth.Subject;
+import javax.security.auth.kerberos.KerberosPrincipal;
+import javax.security.auth.kerberos.KeyTab;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.Configuration;
+import javax.security.auth.login.LoginContext;
+import org.HdrHistogram.Histogram;
+import org.ietf.jgss.GSSContext;
+import org.ietf.jgss.GSSCredential;
+import org.ietf.jgss.GSSManager;
+import org.ietf.jgss.GSSName;
+import org.ietf.jgss.Oid;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Load harness, not part of the default build. Run with
+ * {@code mvn -B -pl oidc-bridge/server -am verify -Dtest=KerberosBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dgreenshank.bench=true}.
+ *
+ * <p>SPNEGO: distinct MIT-ticket SPNEGO tokens (authenticators cannot be replayed) are made up front, then accepted
+ * (a) by bare JGSS with the keytab — the floor — and (b) by the bridge over HTTP, at the authorization endpoint
+ * (accept + principal mapping + directory lookup + code) and at the token endpoint (the same plus signing the ID and
+ * access tokens), two client threads each. Plugin: wall time of the launcher as kubectl runs it, with a cached
+ * token, and cold (Kerberos exchange against the bridge), against a JVM start of the same jar doing nothing.
+ */
+@QuarkusTest
+@TestProfile(KerberosTestProfile.class)
+@EnabledIfSystemProperty(named = "greenshank.bench", matches = "true")
+class KerberosBenchmark {
+    static final int TOKENS = Integer.getInteger("greenshank.bench.tokens", 3000);
+    static final int THREADS = 2;
+
+    @TestHTTPResource("/")
+    URL httpRoot;
+    @jakarta.inject.Inject
+    KerberosAuthenticator authenticator;
+    @TestHTTPResource(value = "/", tls = true)
+    URL httpsRoot;
+
+    @Test
+    void spnegoExchangesAgainstTheBareJgssFloor() throws Exception {
+        MitKdc kdc = MitKdc.shared();
+        try {
+            kdc.addUser("alice", "alice-krb-pw");
+        } catch (java.io.IOException exists) {
+            // created by another test class in this JVM
+        }
+        Path ccache = kdc.kinit("alice", "alice-krb-pw");
+        String base = httpRoot.toString().replaceAll("/$", "");
+
+        SpnegoAcceptor acceptor = new SpnegoAcceptor(new ServiceKeytab(Optional.of(kdc.serviceKeytab()),
+                Optional.of(kdc.servicePrincipal()), java.time.Duration.ofSeconds(10), java.time.Clock.systemUTC()));
+        Step bridgeAcceptor = t -> acceptor.accept(t) instanceof SpnegoOutcome.Accepted;
+        Step login = t -> authenticator.authenticate(Base64.getEncoder().encodeToString(t), "127.0.0.1")
+                instanceof KerberosAuthenticator.Success;
+
+        // warm-up for each, then the measured rounds
+        floor(tokens(ccache, 300));
+        parallel(tokens(ccache, 300), bridgeAcceptor);
+        parallel(tokens(ccache, 300), login);
+        bridge(base, tokens(ccache, 300), false);
+        bridge(base, tokens(ccache, 300), true);
+
+        double floor = floor(tokens(ccache, TOKENS));
+        double accept = parallel(tokens(ccache, TOKENS), bridgeAcceptor);
+        double mapped = parallel(tokens(ccache, TOKENS), login);
+        double authorize = bridge(base, tokens(ccache, TOKENS), false);
+        double token = bridge(base, tokens(ccache, TOKENS), true);
+        System.out.printf("BENCH spnego floor (bare JGSS accept, JDK KeyTab, %d threads): %.0f/s%n", THREADS, floor);
+        System.out.printf("BENCH spnego SpnegoAcceptor (Kerby-loaded keys, reason mapping): %.0f/s = %.2f x floor%n",
+                accept, accept / floor);
+        System.out.printf("BENCH spnego KerberosAuthenticator (accept+map+directory lookup): %.0f/s = %.2f x floor%n",
+                mapped, mapped / floor);
+        System.out.printf("BENCH spnego bridge HTTP /authorize (the same + code + redirect): %.0f/s = %.2f x floor%n",
+                authorize, authorize / floor);
+        System.out.printf("BENCH spnego bridge HTTP /token (the same + RS256 ID and access tokens): %.0f/s = %.2f x"
+                + " floor%n", token, token / floor);
+    }
+
+    @Test
+    void pluginColdStartAndCachedTokenLatency() throws Exception {
+        MitKdc kdc = MitKdc.shared();
+        try {
+            kdc.addUser("alice", "alice-krb-pw");
+        } catch (java.io.IOException exists) {
+            // created by another test class in this JVM
+        }
+        Path ccache = kdc.kinit("alice", "alice-krb-pw");
+        Path work = Files.createTempDirectory("greenshank-plugin-bench-");
+        PluginInstall plugin = PluginInstall.into(work.resolve("bin"));
+        String issuer = httpsRoot.toString().replace("127.0.0.1", "localhost").replaceAll("/$", "");
+        Map<String, String> env = new HashMap<>(kdc.env(ccache));
+        env.put("KUBERNETES_EXEC_INFO", "{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":"
+                + "\"ExecCredential\",\"spec\":{\"interactive\":false}}");
+        List<String> args = List.of("get-token", "--issuer", issuer, "--client-id", "kubectl",
+                "--certificate-authority", KerberosTestProfile.bridgeCertificate().toString());
+        int runs = Integer.getInteger("greenshank.bench.runs", 20);
+        Map<String, String> traced = new HashMap<>(env);
+        traced.put("GREENSHANK_CACHE_DIR", work.resolve("cache-traced").toString());
+        traced.put("GREENSHANK_TRACE", "1");
+        System.out.println("BENCH plugin cold-run phases (no CDS):\n" + plugin.run(args, traced).stderr());
+
+        // Build the launcher's class-data archive once, as a user's first run would.
+        Path cdsDir = work.resolve("cds");
+        Map<String, String> withCds = new HashMap<>(env);
+        withCds.put("GREENSHANK_CDS", "on");
+        withCds.put("GREENSHANK_CDS_DIR", cdsDir.toString());
+        withCds.put("GREENSHANK_CACHE_DIR", work.resolve("cache-cds-first").toString());
+        assertThat(plugin.run(args, withCds).exitCode()).isZero();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!hasArchive(cdsDir) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(hasArchive(cdsDir)).as("CDS archive built").isTrue();
+
+        Histogram floor = new Histogram(3);
+        Map<String, Histogram> h = new java.util.LinkedHashMap<>();
+        for (String k : List.of("cached", "cold", "cached+cds", "cold+cds")) {
+            h.put(k, new Histogram(3));
+        }
+        for (int i = 0; i < runs + 3; i++) {
+            boolean record = i >= 3;
+            PluginInstall.Result nothing = plugin.run(List.of("help"), Map.of());
+            if (record) {
+                floor.recordValue(nothing.micros());
+            }
+            for (boolean cds : List.of(false, true)) {
+                Map<String, String> fresh = new HashMap<>(cds ? withCds : env);
+                fresh.put("GREENSHANK_CACHE_DIR", work.resolve("cache-" + cds + "-" + i).toString());
+                PluginInstall.Result coldRun = plugin.run(args, fresh);
+                assertThat(coldRun.exitCode()).as(coldRun.stderr()).isZero();
+                PluginInstall.Result cachedRun = plugin.run(args, fresh);
+                assertThat(cachedRun.exitCode()).as(cachedRun.stderr()).isZero();
+                if (record) {
+                    h.get(cds ? "cold+cds" : "cold").recordValue(coldRun.micros());
+                    h.get(cds ? "cached+cds" : "cached").recordValue(cachedRun.micros());
+                }
+            }
+        }
+        long floor50 = floor.getValueAtPercentile(50);
+        System.out.printf("BENCH plugin floor (JVM start, same flags and jar, `help`, no CDS): p50 %d ms, p90 %d ms%n",
+                floor50 / 1000, floor.getValueAtPercentile(90) / 1000);
+        h.forEach((name, hist) -> System.out.printf("BENCH plugin %s: p50 %d ms, p90 %d ms = %.2f x floor (p50)%n",
+                name, hist.getValueAtPercentile(50) / 1000, hist.getValueAtPercentile(90) / 1000,
+                (double) hist.getValueAtPercentile(50) / floor50));
+    }
+
+    private static boolean hasArchive(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".jsa"));
+        }
+    }
+
+    /** Distinct SPNEGO tokens for HTTP/localhost from alice's MIT ticket cache (one TGS request, then cached). */
+    static List<byte[]> tokens(Path ccache, int n) throws Exception {
+        Configuration config = new Configuration() {
+            @Override
+            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+                return new AppConfigurationEntry[] {new AppConfigurationEntry(
+                        "com.sun.security.auth.module.Krb5LoginModule",
+                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
+                        Map.of("useTicketCache", "true", "ticketCache", ccache.toString(), "doNotPrompt", "true"))};
+            }
+        };
+        LoginContext login = new LoginContext("bench", new Subject(), null, config);
+        login.login();
+        Oid spnego = new Oid("1.3.6.1.5.5.2");
+        return Subject.doAs(login.getSubject(), (PrivilegedExceptionAction<List<byte[]>>) () -> {
+            GSSManager manager = GSSManager.getInstance();
+            GSSName server = manager.createName("HTTP@localhost", GSSName.NT_HOSTBASED_SERVICE);
+            List<byte[]> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                GSSContext ctx = manager.createContext(server, spnego, null, GSSContext.DEFAULT_LIFETIME);
+                ctx.requestMutualAuth(true);
+                out.add(ctx.initSecContext(new byte[0], 0, 0));
+                ctx.dispose();
+            }
+            return out;
+        });
+    }
+
+    /** Bare JGSS: the JDK's own keytab-backed acceptor, no HTTP, no mapping. Returns accepts per second. */
+    static double floor(List<byte[]> tokens) throws Exception {
+        MitKdc kdc = MitKdc.shared();
+        KerberosPrincipal principal = new KerberosPrincipal(kdc.servicePrincipal());
+        Subject acceptor = new Subject(false, Set.of(principal), Set.of(),
+                Set.of(KeyTab.getInstance(principal, new File(kdc.serviceKeytab().toString()))));
+        Oid spnego = new Oid("1.3.6.1.5.5.2");
+        GSSCredential cred = Subject.doAs(acceptor, (PrivilegedExceptionAction<GSSCredential>) () ->
+                GSSManager.getInstance().createCredential(null, GSSCredential.INDEFINITE_LIFETIME, spnego,
+                        GSSCredential.ACCEPT_ONLY));
+        return parallel(tokens, token -> {
+            GSSContext ctx = GSSManager.getInstance().createContext(cred);
+            ctx.acceptSecContext(token, 0, token.length);
+            boolean ok = ctx.isEstablished();
+            ctx.dispose();
+            return ok;
+        });
+    }
+
+    static double bridge(String base, List<byte[]> tokens, boolean tokenEndpoint) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String verifier = "v".repeat(43);
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        URI authorize = URI.create(base + "/authorize?response_type=code&client_id=kubectl"
+                + "&redirect_uri=http://127.0.0.1:8000/callback&scope=openid&code_challenge_method=S256"
+                + "&code_challenge=" + challenge);
+        return parallel(tokens, token -> {
+            String b64 = Base64.getEncoder().encodeToString(token);
+            HttpRequest request;
+            if (tokenEndpoint) {
+                String form = "grant_type=" + URLEncoder.encode(KerberosBridgeEndToEndTest.EXCHANGE,
+                        StandardCharsets.UTF_8) + "&subject_token_type=" + URLEncoder.encode(
+                        KerberosBridgeEndToEndTest.SPNEGO_TYPE, StandardCharsets.UTF_8)
+                        + "&client_id=kubectl&scope=openid&subject_token=" + URLEncoder.encode(b64,
+                        StandardCharsets.UTF_8);
+                request = HttpRequest.newBuilder(URI.create(base + "/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+            } else {
+                request = HttpRequest.newBuilder(authorize).header("Authorization", "Negotiate " + b64).GET().build();
+            }
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            return tokenEndpoint ? response.statusCode() == 200 : response.statusCode() / 100 == 3;
+        });
+    }
+
+    interface Step {
+        boolean run(byte[] token) throws Exception;
+    }
+
+    static double parallel(List<byte[]> tokens, Step step) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            workers.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < tokens.size()) {
+                    try {
+                        if (!step.run(tokens.get(i))) {
+                            failures.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        assertThat(failures.get()).as("failed exchanges").isZero();
+        return tokens.size() / seconds;
+    }
+}

@@ -1,0 +1,240 @@
+package io.greenshank.bridge.kerberos;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.greenshank.kubectl.SpnegoInitiator;
+import io.greenshank.kubectl.testing.Kubectl;
+import io.greenshank.kubectl.testing.MitKdc;
+import io.greenshank.kubectl.testing.PluginInstall;
+import io.greenshank.kubectl.testing.SelfSignedTls;
+import io.greenshank.kubectl.testing.TestApiServer;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bridge's Kerberos login against real peers: an MIT KDC on loopback, {@code kinit}, {@code curl --negotiate -u :}
+ * at the token and authorization endpoints, and the real kubectl running the plugin against an HTTPS API server
+ * that verifies the bridge's RS256 token with the bridge's JWKS.
+ */
+@QuarkusTest
+@TestProfile(KerberosTestProfile.class)
+class KerberosBridgeEndToEndTest {
+    static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String SPNEGO_TYPE = "urn:greenshank:params:oauth:token-type:spnego";
+
+    static MitKdc kdc;
+    static Path work;
+    static Path aliceCcache;
+    static Path carolCcache;
+    static Path daveCcache;
+
+    @TestHTTPResource(value = "/", tls = true)
+    URL httpsRoot;
+
+    @BeforeAll
+    static void users() throws Exception {
+        kdc = MitKdc.shared();
+        work = Files.createTempDirectory("greenshank-kerberos-e2e-");
+        // alice and bob are in the bridge's directory; carol is locked there; dave is not in it at all.
+        for (String user : List.of("alice", "carol", "dave")) {
+            try {
+                kdc.addUser(user, user + "-krb-pw");
+            } catch (java.io.IOException alreadyThere) {
+                // another test class of this JVM created the principal
+            }
+        }
+        aliceCcache = kdc.kinit("alice", "alice-krb-pw");
+        carolCcache = kdc.kinit("carol", "carol-krb-pw");
+        daveCcache = kdc.kinit("dave", "dave-krb-pw");
+    }
+
+    private String issuer() {
+        String s = httpsRoot.toString().replace("127.0.0.1", "localhost");
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Runs curl with the realm's environment; returns {status line headers..., body}. */
+    private String[] curl(Path ccache, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--cacert",
+                KerberosTestProfile.bridgeCertificate().toString(), "-D", "-"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+        pb.environment().putAll(kdc.env(ccache));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("curl: %s", err).isZero();
+        // With --negotiate, curl prints the 401 challenge's headers too; the last response is what counts.
+        int last = out.lastIndexOf("HTTP/");
+        String response = out.substring(last);
+        int split = response.indexOf("\r\n\r\n");
+        return new String[] {response.substring(0, split), response.substring(split + 4)};
+    }
+
+    private String[] curlToken(Path ccache, boolean negotiate) throws Exception {
+        List<String> args = new ArrayList<>();
+        if (negotiate) {
+            args.addAll(List.of("--negotiate", "-u", ":"));
+        }
+        args.addAll(List.of("-d", "grant_type=" + EXCHANGE, "-d", "subject_token_type=" + SPNEGO_TYPE,
+                "-d", "client_id=kubectl", "-d", "scope=openid", issuer() + "/token"));
+        return curl(ccache, args.toArray(String[]::new));
+    }
+
+    private static Map<String, Object> json(String body) {
+        return io.restassured.path.json.JsonPath.from(body).getMap("");
+    }
+
+    private static int status(String headers) {
+        return Integer.parseInt(headers.split(" ")[1]);
+    }
+
+    private static Optional<String> header(String headers, String name) {
+        return headers.lines().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                .map(l -> l.substring(name.length() + 1).trim()).findFirst();
+    }
+
+    @Test
+    void curlNegotiateGetsAnIdTokenWithKerberosAmrAndTheMutualToken() throws Exception {
+        String[] response = curlToken(aliceCcache, true);
+        assertThat(status(response[0])).as(response[1]).isEqualTo(200);
+        assertThat(header(response[0], "WWW-Authenticate")).hasValueSatisfying(v ->
+                assertThat(v).startsWith("Negotiate ").hasSizeGreaterThan(20));
+        JWTClaimsSet claims = SignedJWT.parse((String) json(response[1]).get("id_token")).getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo(issuer());
+        assertThat(claims.getStringClaim("preferred_username")).isEqualTo("alice");
+        assertThat(claims.getStringClaim("email")).isEqualTo("alice@greenshank.test");
+        assertThat(claims.getStringListClaim("groups")).contains("ml-engineers", "platform-users");
+        assertThat(claims.getStringListClaim("amr")).isEqualTo(List.of("kerberos"));
+        assertThat(claims.getSubject()).isNotEqualTo("alice");
+        assertThat(claims.getAudience()).containsExactly("kubectl");
+    }
+
+    @Test
+    void withoutACredentialTheTokenEndpointChallengesWithNegotiate() throws Exception {
+        String[] response = curlToken(aliceCcache, false);
+        assertThat(status(response[0])).isEqualTo(401);
+        assertThat(header(response[0], "WWW-Authenticate")).hasValue("Negotiate");
+        assertThat(json(response[1])).containsEntry("error", "invalid_grant");
+    }
+
+    @Test
+    void unknownAndLockedUsersGetTheSame401() throws Exception {
+        String[] dave = curlToken(daveCcache, true);
+        String[] carol = curlToken(carolCcache, true);
+        assertThat(status(dave[0])).isEqualTo(401);
+        assertThat(status(carol[0])).isEqualTo(401);
+        assertThat(json(dave[1])).containsEntry("error", "invalid_grant");
+        assertThat(json(dave[1]).get("error_description")).isEqualTo(json(carol[1]).get("error_description"));
+    }
+
+    @Test
+    void subjectTokenFormWorksAndAReplayIsRefused() throws Exception {
+        byte[] token = SpnegoInitiator.start(aliceCcache, "alice@" + MitKdc.REALM, "localhost", null).initialToken();
+        String b64 = Base64.getEncoder().encodeToString(token);
+        Response first = given().relaxedHTTPSValidation().formParam("grant_type", EXCHANGE)
+                .formParam("subject_token_type", SPNEGO_TYPE).formParam("subject_token", b64)
+                .formParam("client_id", "kubectl").formParam("scope", "openid").post(issuer() + "/token");
+        first.then().statusCode(200);
+        assertThat(first.jsonPath().getString("id_token")).isNotBlank();
+        Response replay = given().relaxedHTTPSValidation().formParam("grant_type", EXCHANGE)
+                .formParam("subject_token_type", SPNEGO_TYPE).formParam("subject_token", b64)
+                .formParam("client_id", "kubectl").formParam("scope", "openid").post(issuer() + "/token");
+        replay.then().statusCode(401);
+        assertThat(replay.jsonPath().getString("error_description")).contains("replayed");
+        given().relaxedHTTPSValidation().formParam("grant_type", EXCHANGE)
+                .formParam("subject_token_type", SPNEGO_TYPE).formParam("subject_token", "%%%not-base64")
+                .formParam("client_id", "kubectl").post(issuer() + "/token").then().statusCode(401);
+    }
+
+    @Test
+    void browsersGetNegotiateThenTheFormOrACodeWhenTheyHaveATicket() throws Exception {
+        String verifier = "k".repeat(50);
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String authorize = issuer() + "/authorize?response_type=code&client_id=kubectl"
+                + "&redirect_uri=http://127.0.0.1:8000/callback&scope=openid&state=s1"
+                + "&code_challenge_method=S256&code_challenge=" + challenge;
+        String[] noTicket = curl(aliceCcache, authorize);
+        assertThat(status(noTicket[0])).isEqualTo(401);
+        assertThat(header(noTicket[0], "WWW-Authenticate")).hasValue("Negotiate");
+        assertThat(noTicket[1]).contains("<form");
+
+        String[] withTicket = curl(aliceCcache, "--negotiate", "-u", ":", authorize);
+        assertThat(status(withTicket[0])).isBetween(302, 303);
+        assertThat(header(withTicket[0], "Location")).hasValueSatisfying(l ->
+                assertThat(l).startsWith("http://127.0.0.1:8000/callback?").contains("code=").contains("state=s1"));
+    }
+
+    @Test
+    void kubectlWithThePluginGetsInWithAKerberosToken() throws Exception {
+        SelfSignedTls apiTls = SelfSignedTls.create(Files.createTempDirectory(work, "api-tls-"));
+        String jwks = given().relaxedHTTPSValidation().get(issuer() + "/keys").asString();
+        JWKSet keys = JWKSet.parse(jwks);
+        try (TestApiServer api = new TestApiServer(apiTls, token -> verify(keys, token))) {
+            PluginInstall plugin = PluginInstall.into(Files.createTempDirectory(work, "bin-"));
+            Path kubeconfig = Kubectl.kubeconfig(work.resolve("kubeconfig"), api.url(), apiTls.caPem(),
+                    plugin.launcher(), List.of("get-token", "--certificate-authority",
+                            KerberosTestProfile.bridgeCertificate().toString()),
+                    Map.of("issuer", issuer(), "client-id", "kubectl"));
+            Map<String, String> env = new HashMap<>(kdc.env(aliceCcache));
+            env.put("GREENSHANK_CACHE_DIR", work.resolve("cache").toString());
+            String[] run = Kubectl.run(kubeconfig, env, "get", "--raw", "/apis/greenshank.test/v1/whoami");
+            assertThat(run[0]).as("kubectl stderr: %s", run[2]).isEqualTo("0");
+            assertThat(run[1]).contains("alice@greenshank.test");
+            Map<String, Object> claims = api.acceptedClaims.get(0);
+            assertThat(claims).containsEntry("preferred_username", "alice");
+            assertThat(claims.get("amr")).isEqualTo(List.of("kerberos"));
+        }
+    }
+
+    @Test
+    void refusalsAreCountedInMetrics() throws Exception {
+        curlToken(daveCcache, true);
+        String metrics = given().get("/q/metrics").asString();
+        assertThat(metrics).contains("greenshank_kerberos_logins_total{outcome=\"unknown_user\"");
+    }
+
+    /** What the API server's OIDC authenticator checks: signature by a published key, issuer, audience, expiry. */
+    private Optional<Map<String, Object>> verify(JWKSet keys, String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            RSAKey key = (RSAKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+            if (key == null || !jwt.verify(new RSASSAVerifier(key))) {
+                return Optional.empty();
+            }
+            JWTClaimsSet c = jwt.getJWTClaimsSet();
+            if (!issuer().equals(c.getIssuer()) || !c.getAudience().contains("kubectl")
+                    || c.getExpirationTime().toInstant().isBefore(Instant.now())) {
+                return Optional.empty();
+            }
+            return Optional.of(c.toJSONObject());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+}
