@@ -65,7 +65,7 @@ public class KerberosAuthenticator {
             LOG.errorf("cannot write the effective krb5.conf (%s); the JDK uses its defaults", e.getMessage());
         }
         keytab = new ServiceKeytab(config.keytab(), config.servicePrincipal(), config.keytabCheckInterval(),
-                Clock.systemUTC());
+                config.oldKeyGrace(), Clock.systemUTC());
         acceptor = new SpnegoAcceptor(keytab);
         if (config.keytab().isPresent() && keytab.current().isEmpty()) {
             LOG.errorf("Kerberos: %s", keytab.unavailableReason());

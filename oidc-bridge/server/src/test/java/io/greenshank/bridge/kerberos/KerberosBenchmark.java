@@ -11,9 +11,6 @@ import java.io.File;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +78,8 @@ class KerberosBenchmark {
         String base = httpRoot.toString().replaceAll("/$", "");
 
         SpnegoAcceptor acceptor = new SpnegoAcceptor(new ServiceKeytab(Optional.of(kdc.serviceKeytab()),
-                Optional.of(kdc.servicePrincipal()), java.time.Duration.ofSeconds(10), java.time.Clock.systemUTC()));
+                Optional.of(kdc.servicePrincipal()), java.time.Duration.ofSeconds(10), java.time.Duration.ZERO,
+                java.time.Clock.systemUTC()));
         Step bridgeAcceptor = t -> acceptor.accept(t) instanceof SpnegoOutcome.Accepted;
         Step login = t -> authenticator.authenticate(Base64.getEncoder().encodeToString(t), "127.0.0.1")
                 instanceof KerberosAuthenticator.Success;
@@ -233,32 +231,104 @@ class KerberosBenchmark {
         });
     }
 
+    /**
+     * Over HTTP/1.1 keep-alive with pre-built request bytes on a plain socket per thread: the load generator shares
+     * the 2 cores with the bridge, so it must cost as little as possible (java.net.http costs more than the
+     * acceptor itself).
+     */
     static double bridge(String base, List<byte[]> tokens, boolean tokenEndpoint) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI root = URI.create(base);
         String verifier = "v".repeat(43);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        URI authorize = URI.create(base + "/authorize?response_type=code&client_id=kubectl"
+        String authorizePath = "/authorize?response_type=code&client_id=kubectl"
                 + "&redirect_uri=http://127.0.0.1:8000/callback&scope=openid&code_challenge_method=S256"
-                + "&code_challenge=" + challenge);
-        return parallel(tokens, token -> {
+                + "&code_challenge=" + challenge;
+        List<byte[]> requests = new ArrayList<>(tokens.size());
+        for (byte[] token : tokens) {
             String b64 = Base64.getEncoder().encodeToString(token);
-            HttpRequest request;
+            String request;
             if (tokenEndpoint) {
                 String form = "grant_type=" + URLEncoder.encode(KerberosBridgeEndToEndTest.EXCHANGE,
                         StandardCharsets.UTF_8) + "&subject_token_type=" + URLEncoder.encode(
                         KerberosBridgeEndToEndTest.SPNEGO_TYPE, StandardCharsets.UTF_8)
                         + "&client_id=kubectl&scope=openid&subject_token=" + URLEncoder.encode(b64,
                         StandardCharsets.UTF_8);
-                request = HttpRequest.newBuilder(URI.create(base + "/token"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+                request = "POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded"
+                        + "\r\nContent-Length: " + form.length() + "\r\n\r\n" + form;
             } else {
-                request = HttpRequest.newBuilder(authorize).header("Authorization", "Negotiate " + b64).GET().build();
+                request = "GET " + authorizePath + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Negotiate " + b64
+                        + "\r\n\r\n";
             }
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            return tokenEndpoint ? response.statusCode() == 200 : response.statusCode() / 100 == 3;
+            requests.add(request.getBytes(StandardCharsets.US_ASCII));
+        }
+        ThreadLocal<RawConnection> connections = ThreadLocal.withInitial(() -> new RawConnection(root));
+        Map<byte[], byte[]> byToken = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            byToken.put(tokens.get(i), requests.get(i));
+        }
+        return parallel(tokens, token -> {
+            int status = connections.get().exchange(byToken.get(token));
+            return tokenEndpoint ? status == 200 : status / 100 == 3;
         });
+    }
+
+    /** One keep-alive HTTP/1.1 connection that sends pre-built requests and reads status, headers and body. */
+    static final class RawConnection {
+        private final java.net.Socket socket;
+        private final java.io.InputStream in;
+        private final java.io.OutputStream out;
+
+        RawConnection(URI root) {
+            try {
+                socket = new java.net.Socket(root.getHost(), root.getPort());
+                socket.setTcpNoDelay(true);
+                in = new java.io.BufferedInputStream(socket.getInputStream());
+                out = socket.getOutputStream();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        int exchange(byte[] request) throws java.io.IOException {
+            out.write(request);
+            out.flush();
+            String statusLine = line();
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            int length = 0;
+            boolean chunked = false;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                String lower = h.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(h.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            if (chunked) {
+                for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+                    in.skipNBytes(size);
+                    line();
+                }
+                line();
+            } else {
+                in.skipNBytes(length);
+            }
+            return status;
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException();
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
     }
 
     interface Step {
