@@ -59,10 +59,13 @@ public class KerberosAuthenticator {
 
     @PostConstruct
     void start() {
-        try {
-            Krb5Setup.install(config.krb5Conf(), config.clockSkew());
-        } catch (IOException e) {
-            LOG.errorf("cannot write the effective krb5.conf (%s); the JDK uses its defaults", e.getMessage());
+        if (config.keytab().isPresent()) {
+            // JVM-wide: only a bridge that accepts Kerberos touches the JDK's Kerberos configuration.
+            try {
+                Krb5Setup.install(config.krb5Conf(), config.clockSkew());
+            } catch (IOException e) {
+                LOG.errorf("cannot write the effective krb5.conf (%s); the JDK uses its defaults", e.getMessage());
+            }
         }
         keytab = new ServiceKeytab(config.keytab(), config.servicePrincipal(), config.keytabCheckInterval(),
                 config.oldKeyGrace(), Clock.systemUTC());
