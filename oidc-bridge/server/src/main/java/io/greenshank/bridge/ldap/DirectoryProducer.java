@@ -1,7 +1,10 @@
 package io.greenshank.bridge.ldap;
 
 import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -21,12 +24,13 @@ public class DirectoryProducer {
     Directory directory(LdapConfig config) throws Exception {
         LdapSettings settings;
         if (config.embedded()) {
-            if (LaunchMode.current() == LaunchMode.NORMAL) {
+            if (LaunchMode.current() == LaunchMode.NORMAL && !ConfigUtils.isProfileActive("dev")) {
                 throw new IllegalStateException("greenshank.bridge.ldap.embedded=true is for the dev profile only; "
                         + "configure greenshank.bridge.ldap.urls for production");
             }
             embedded = EmbeddedDirectory.start();
-            LOG.warnf("EMBEDDED DEMO DIRECTORY on %s (dev only): users alice/alice-password, bob/bob-password, "
+            // The demo passwords are documented (docs/bridge-notes.md), never logged.
+            LOG.warnf("EMBEDDED DEMO DIRECTORY on %s (dev only, not for production): demo users alice, bob, "
                     + "carol (locked)", embedded.url());
             settings = embedded.settings();
         } else {
@@ -34,6 +38,11 @@ public class DirectoryProducer {
         }
         directory = new LdapDirectory(settings);
         return directory;
+    }
+
+    /** Connects (or starts the demo directory) at start-up, so misconfiguration and the dev warning show at once. */
+    void eager(@Observes StartupEvent ev, Directory directory) {
+        LOG.debugf("directory ready: %s", directory.getClass().getSimpleName());
     }
 
     @PreDestroy

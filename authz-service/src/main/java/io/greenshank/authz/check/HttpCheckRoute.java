@@ -1,0 +1,101 @@
+package io.greenshank.authz.check;
+
+import io.greenshank.authz.config.AuthzConfig;
+import io.greenshank.authz.decision.CheckAttributes;
+import io.greenshank.authz.decision.Decision;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Envoy's HTTP ext_authz protocol ({@code http_service}): Envoy sends the original method, {@code path_prefix} +
+ * original path, and headers; 200 allows, and the identity headers in our response are copied upstream (list them in
+ * {@code allowed_upstream_headers}); {@code x-envoy-auth-headers-to-remove} names the client copies to strip; any
+ * other status is the client's deny response.
+ */
+@ApplicationScoped
+public class HttpCheckRoute {
+
+    static final String HEADERS_TO_REMOVE = "x-envoy-auth-headers-to-remove";
+
+    @Inject
+    CheckDispatcher dispatcher;
+
+    @Inject
+    AuthzConfig config;
+
+    void register(@Observes Router router) {
+        String prefix = config.httpPathPrefix();
+        router.route(prefix + "/*").order(-1000).handler(ctx -> handle(ctx, prefix));
+    }
+
+    private void handle(RoutingContext ctx, String prefix) {
+        HttpServerRequest req = ctx.request();
+        CheckAttributes attributes;
+        try {
+            attributes = toAttributes(req, prefix);
+        } catch (RuntimeException e) {
+            attributes = new CheckAttributes("http", "", "", "", "", "", null, null, null, "", null);
+        }
+        CheckAttributes a = attributes;
+        dispatcher.check(a).whenComplete((d, failure) -> {
+            Decision decision = d != null ? d : dispatcher.engine().error(a, "internal_error");
+            try {
+                write(ctx.response(), decision);
+            } catch (RuntimeException e) {
+                if (!ctx.response().ended()) {
+                    ctx.response().setStatusCode(500).end();
+                }
+            }
+        });
+    }
+
+    static CheckAttributes toAttributes(HttpServerRequest req, String prefix) {
+        String uri = req.uri();
+        String target = uri.length() > prefix.length() ? uri.substring(prefix.length()) : "/";
+        if (!target.startsWith("/")) {
+            target = "/" + target;
+        }
+        String[] pathQuery = CheckAttributes.splitTarget(target);
+        Map<String, String> headers = new HashMap<>();
+        req.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (x, y) -> x + "," + y));
+        String host = headers.get("host");
+        if (host == null) {
+            host = req.authority() == null ? "" : req.authority().toString(); // HTTP/2 carries :authority instead
+        }
+        String scheme = headers.getOrDefault("x-forwarded-proto", "");
+        CheckAttributes.Peer source = new CheckAttributes.Peer("", headers.getOrDefault("x-envoy-external-address", ""), 0);
+        return new CheckAttributes("http", req.method().name(), scheme, host, pathQuery[0], pathQuery[1], headers, source,
+                null, "", null);
+    }
+
+    static void write(HttpServerResponse resp, Decision d) {
+        if (resp.ended()) {
+            return;
+        }
+        resp.setStatusCode(d.status());
+        if (d.allowed()) {
+            d.upstreamSet().forEach(resp::putHeader);
+            if (!d.upstreamRemove().isEmpty()) {
+                resp.putHeader(HEADERS_TO_REMOVE, String.join(",", d.upstreamRemove()));
+            }
+            resp.end();
+            return;
+        }
+        d.clientHeaders().forEach(resp::putHeader);
+        if (!d.body().isEmpty()) {
+            resp.putHeader("content-type", "application/json");
+            resp.end(d.body());
+        } else {
+            resp.end();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.greenshank.authz.decision;
+
+import io.greenshank.identity.Identity;
+
+import java.util.Optional;
+
+/** The default authorization stage: any authenticated caller passes; anonymous callers reach public paths only. */
+public final class AuthenticatedOrPublicAuthorizer implements Authorizer {
+
+    public static final String POLICY = "default/authenticated-or-public";
+
+    private final PublicPaths publicPaths;
+
+    public AuthenticatedOrPublicAuthorizer(PublicPaths publicPaths) {
+        this.publicPaths = publicPaths;
+    }
+
+    @Override
+    public AuthorizationResult authorize(CheckAttributes request, Optional<Identity> identity) {
+        if (identity.isPresent()) {
+            return AuthorizationResult.allow("authenticated", POLICY);
+        }
+        if (publicPaths.matches(request.path())) {
+            return AuthorizationResult.allow("public_path", POLICY);
+        }
+        return AuthorizationResult.deny("no_credentials", POLICY);
+    }
+}

@@ -1,0 +1,42 @@
+package io.greenshank.authz.jwt;
+
+import io.greenshank.identity.Identity;
+import io.greenshank.identity.jwt.JwtVerifier;
+import io.greenshank.identity.jwt.TokenRejectedException;
+
+/** Token → identity: the cache first, then full verification (which may block on an unknown-kid JWKS fetch). */
+public final class TokenAuthenticator {
+
+    /** Observes cache lookups, for metrics. */
+    public interface CacheObserver {
+        void lookup(boolean hit);
+    }
+
+    private final JwtVerifier verifier;
+    private final VerifiedTokenCache cache;
+    private final CacheObserver observer;
+
+    public TokenAuthenticator(JwtVerifier verifier, VerifiedTokenCache cache, CacheObserver observer) {
+        this.verifier = verifier;
+        this.cache = cache;
+        this.observer = observer;
+    }
+
+    /** The identity of an already-verified token, or null; never blocks. */
+    public Identity cached(String token) {
+        Identity id = cache.get(token);
+        observer.lookup(id != null);
+        return id;
+    }
+
+    /** Verifies (may block briefly on a JWKS refetch) and caches. */
+    public Identity verify(String token) throws TokenRejectedException {
+        Identity id = verifier.authenticate(token);
+        cache.put(token, id);
+        return id;
+    }
+
+    public JwtVerifier verifier() {
+        return verifier;
+    }
+}

@@ -1,0 +1,120 @@
+package io.greenshank.authz.policy.enforce;
+
+import io.greenshank.authz.config.AuthzConfig;
+import io.greenshank.authz.decision.AuthenticatedOrPublicAuthorizer;
+import io.greenshank.authz.decision.AuthorizationResult;
+import io.greenshank.authz.decision.Authorizer;
+import io.greenshank.authz.decision.CheckAttributes;
+import io.greenshank.authz.decision.PublicPaths;
+import io.greenshank.authz.path.RejectedPathException;
+import io.greenshank.authz.policy.Decision;
+import io.greenshank.authz.route.RouteMatch;
+import io.greenshank.authz.sar.ResourceAttributes;
+import io.greenshank.authz.sar.ReviewDecision;
+import io.greenshank.authz.sar.ReviewSubject;
+import io.greenshank.identity.Identity;
+import io.greenshank.identity.IdentityHeaders;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The sidecar's authorization stage: the authentication baseline (anonymous callers only on public paths), then
+ * Istio policy over the normalized request, then, where the route names a Kubernetes resource, RBAC through a
+ * SubjectAccessReview. Replaces the default {@link AuthenticatedOrPublicAuthorizer}.
+ */
+@ApplicationScoped
+public class PolicyAuthorizer implements Authorizer {
+
+    private static final Logger LOG = Logger.getLogger("greenshank.policy");
+
+    @Inject
+    PolicyRuntime runtime;
+
+    @Inject
+    PolicyMetrics metrics;
+
+    @Inject
+    AuthzConfig authz;
+
+    private volatile AuthenticatedOrPublicAuthorizer baseline;
+    private volatile PolicyRequests requests;
+
+    private AuthenticatedOrPublicAuthorizer baseline() {
+        if (baseline == null) {
+            baseline = new AuthenticatedOrPublicAuthorizer(new PublicPaths(authz.publicPaths()));
+        }
+        return baseline;
+    }
+
+    private PolicyRequests requests() {
+        if (requests == null) {
+            AuthzConfig.Headers h = authz.headers();
+            requests = new PolicyRequests(runtime.normalizer(), runtime.routes(), runtime.config().destination(),
+                    new IdentityHeaders(h.user(), h.groups(), h.userPrefix().orElse("")));
+        }
+        return requests;
+    }
+
+    @Override
+    public boolean mayBlock() {
+        return runtime.config().enabled() && runtime.reviewsResources();
+    }
+
+    @Override
+    public AuthorizationResult authorize(CheckAttributes request, Optional<Identity> identity) {
+        PolicyConfig config = runtime.config();
+        if (config.requireAuthentication() || !config.enabled()) {
+            AuthorizationResult base = baseline().authorize(request, identity);
+            if (!base.allowed() || !config.enabled()) {
+                return base;
+            }
+        }
+        if (!runtime.routesProblem().isEmpty()) {
+            return AuthorizationResult.deny("route_table_unreadable", "");
+        }
+        PolicyRequests.Built built;
+        try {
+            built = requests().build(request, identity);
+        } catch (RejectedPathException e) {
+            metrics.pathRejected();
+            LOG.debugf("path rejected before policy: %s", e.getMessage());
+            return AuthorizationResult.deny("path_rejected", "");
+        }
+        Decision d = runtime.policies().evaluate(built.request());
+        metrics.record(d);
+        String policy = d.policy().isEmpty() ? "" : d.policy() + (d.rule() >= 0 ? "#" + d.rule() : "");
+        if (!d.allowed()) {
+            LOG.debugf("policy deny: %s", d.message());
+            return AuthorizationResult.deny(reason(d), policy);
+        }
+        Optional<ResourceAttributes> resource = built.route().flatMap(RouteMatch::resource);
+        if (resource.isEmpty()) {
+            return AuthorizationResult.allow(reason(d), policy);
+        }
+        if (identity.isEmpty()) {
+            return AuthorizationResult.deny("rbac_requires_identity", "route#" + built.route().get().index());
+        }
+        ReviewDecision review = runtime.reviewer().review(ReviewSubject.of(identity.get()), resource.get());
+        metrics.review(review);
+        String rbac = "rbac:" + resource.get().verb() + " " + resource.get().resource()
+                + (resource.get().namespace().isEmpty() ? "" : " in " + resource.get().namespace());
+        if (review.unavailable()) {
+            return AuthorizationResult.deny("authorization_backend_unavailable", rbac);
+        }
+        return review.allowed() ? AuthorizationResult.allow("rbac_allowed", rbac)
+                : AuthorizationResult.deny("rbac_denied", rbac);
+    }
+
+    static String reason(Decision d) {
+        return switch (d.reason()) {
+            case "denied-by-policy" -> "policy_denied";
+            case "no-allow-policy-matched" -> "policy_no_match";
+            case "allowed-by-policy" -> "policy_allowed";
+            case "no-allow-policy" -> "no_allow_policy";
+            case "legacy-permissive" -> "policy_permissive";
+            default -> d.reason().replace('-', '_');
+        };
+    }
+}

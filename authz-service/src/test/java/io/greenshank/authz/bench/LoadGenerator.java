@@ -1,0 +1,170 @@
+package io.greenshank.authz.bench;
+
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+
+/**
+ * The one grpc-java load generator every target is measured with: closed loop (fixed concurrency) for peak
+ * throughput, open loop (fixed rate, latency from the intended send time, so queueing is not hidden) for latency.
+ */
+final class LoadGenerator implements AutoCloseable {
+
+    record Result(String name, double throughput, long p50Micros, long p99Micros, long errors, long denies) {
+        @Override
+        public String toString() {
+            return String.format("%-34s %10.0f req/s  p50 %6d us  p99 %6d us  errors %d  denies %d",
+                    name, throughput, p50Micros, p99Micros, errors, denies);
+        }
+    }
+
+    private final List<AuthorizationGrpc.AuthorizationStub> stubs = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    LoadGenerator(String host, int port, int connections) {
+        for (int i = 0; i < connections; i++) {
+            ManagedChannel ch = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+            channels.add(ch);
+            stubs.add(AuthorizationGrpc.newStub(ch));
+        }
+    }
+
+    /** Peak throughput: {@code concurrency} calls always outstanding. */
+    Result closedLoop(String name, IntFunction<CheckRequest> requests, int concurrency, long warmupMillis, long measureMillis)
+            throws InterruptedException {
+        Recorder recorder = new Recorder(3);
+        AtomicLong completed = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong denies = new AtomicLong();
+        AtomicLong seq = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMillis + measureMillis);
+        long measureFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(concurrency);
+        for (int i = 0; i < concurrency; i++) {
+            fire(i, requests, seq, recorder, completed, errors, denies, end, measureFrom, done);
+        }
+        done.await(warmupMillis + measureMillis + 30_000, TimeUnit.MILLISECONDS);
+        Histogram h = recorder.getIntervalHistogram();
+        return new Result(name, completed.get() * 1000.0 / measureMillis, h.getValueAtPercentile(50) / 1000,
+                h.getValueAtPercentile(99) / 1000, errors.get(), denies.get());
+    }
+
+    private void fire(int lane, IntFunction<CheckRequest> requests, AtomicLong seq, Recorder recorder, AtomicLong completed,
+                      AtomicLong errors, AtomicLong denies, long end, long measureFrom, java.util.concurrent.CountDownLatch done) {
+        long start = System.nanoTime();
+        if (start >= end) {
+            done.countDown();
+            return;
+        }
+        CheckRequest req = requests.apply((int) seq.getAndIncrement());
+        stubs.get(lane % stubs.size()).check(req, new StreamObserver<>() {
+            @Override
+            public void onNext(CheckResponse r) {
+                long now = System.nanoTime();
+                if (start >= measureFrom) {
+                    recorder.recordValue(now - start);
+                    completed.incrementAndGet();
+                    if (r.getStatus().getCode() != 0) {
+                        denies.incrementAndGet();
+                    }
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                errors.incrementAndGet();
+                fire(lane, requests, seq, recorder, completed, errors, denies, end, measureFrom, done);
+            }
+
+            @Override
+            public void onCompleted() {
+                fire(lane, requests, seq, recorder, completed, errors, denies, end, measureFrom, done);
+            }
+        });
+    }
+
+    /** Fixed arrival rate; latency measured from when each call was due, not when it was sent. */
+    Result openLoop(String name, IntFunction<CheckRequest> requests, double ratePerSecond, long warmupMillis, long measureMillis)
+            throws InterruptedException {
+        Recorder recorder = new Recorder(3);
+        AtomicLong completed = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong denies = new AtomicLong();
+        AtomicLong outstanding = new AtomicLong();
+        long interval = (long) (1e9 / ratePerSecond);
+        long t0 = System.nanoTime();
+        long measureFrom = t0 + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+        long end = measureFrom + TimeUnit.MILLISECONDS.toNanos(measureMillis);
+        long dropped = 0;
+        for (long i = 0; ; i++) {
+            long due = t0 + i * interval;
+            if (due >= end) {
+                break;
+            }
+            long now;
+            while ((now = System.nanoTime()) < due) {
+                long wait = due - now;
+                if (wait > 50_000) {
+                    LockSupport.parkNanos(wait - 20_000);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            if (outstanding.get() > 5000) {
+                dropped++;
+                continue;
+            }
+            outstanding.incrementAndGet();
+            boolean measured = due >= measureFrom;
+            stubs.get((int) (i % stubs.size())).check(requests.apply((int) i), new StreamObserver<>() {
+                @Override
+                public void onNext(CheckResponse r) {
+                    if (measured) {
+                        recorder.recordValue(Math.max(1, System.nanoTime() - due));
+                        completed.incrementAndGet();
+                        if (r.getStatus().getCode() != 0) {
+                            denies.incrementAndGet();
+                        }
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    errors.incrementAndGet();
+                    outstanding.decrementAndGet();
+                }
+
+                @Override
+                public void onCompleted() {
+                    outstanding.decrementAndGet();
+                }
+            });
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Histogram h = recorder.getIntervalHistogram();
+        return new Result(name, completed.get() * 1000.0 / measureMillis, h.getValueAtPercentile(50) / 1000,
+                h.getValueAtPercentile(99) / 1000, errors.get() + dropped, denies.get());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ManagedChannel ch : channels) {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.greenshank.authz.path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PathNormalizerTest {
+
+    private static String norm(PathNormalization mode, String path) throws RejectedPathException {
+        return new PathNormalizer(mode).normalize(path).path();
+    }
+
+    @Test
+    void rejectsEncodedNulAndControlCharacters() {
+        for (PathNormalization m : PathNormalization.values()) {
+            assertThatThrownBy(() -> norm(m, "/admin%00.html")).isInstanceOf(RejectedPathException.class)
+                    .hasMessageContaining("%00");
+            assertThatThrownBy(() -> norm(m, "/a\u0000b")).isInstanceOf(RejectedPathException.class);
+            assertThatThrownBy(() -> norm(m, "/a\nb")).isInstanceOf(RejectedPathException.class);
+        }
+        assertThatThrownBy(() -> norm(PathNormalization.BASE, "")).isInstanceOf(RejectedPathException.class);
+        assertThatThrownBy(() -> norm(PathNormalization.BASE, "admin")).isInstanceOf(RejectedPathException.class);
+    }
+
+    @Test
+    void queryAndFragmentAreStrippedBeforeMatching() throws Exception {
+        RequestTarget t = new PathNormalizer(PathNormalization.BASE).normalize("/a/b?x=/admin#frag");
+        assertThat(t.path()).isEqualTo("/a/b");
+        assertThat(t.query()).isEqualTo("x=/admin");
+        assertThat(norm(PathNormalization.NONE, "/a/../b?q")).isEqualTo("/a/../b");
+    }
+
+    @Test
+    void baseDecodesUnreservedOnceAndResolvesDotSegments() throws Exception {
+        assertThat(norm(PathNormalization.BASE, "/%61dmin")).isEqualTo("/admin");
+        assertThat(norm(PathNormalization.BASE, "/a/../admin")).isEqualTo("/admin");
+        assertThat(norm(PathNormalization.BASE, "/a/./b/.")).isEqualTo("/a/b/");
+        assertThat(norm(PathNormalization.BASE, "/a/%2e%2E/admin")).as("encoded dots are dots").isEqualTo("/admin");
+        assertThat(norm(PathNormalization.BASE, "/../../etc")).isEqualTo("/etc");
+        assertThat(norm(PathNormalization.BASE, "/%2561dmin")).as("decoded only once").isEqualTo("/%2561dmin");
+        assertThat(norm(PathNormalization.BASE, "/a%20b")).as("reserved escapes stay").isEqualTo("/a%20b");
+        assertThat(norm(PathNormalization.BASE, "/a%2fb")).as("BASE keeps %2F, upper-cased").isEqualTo("/a%2Fb");
+    }
+
+    @Test
+    void baseTurnsBackslashIntoSlash() throws Exception {
+        assertThat(norm(PathNormalization.BASE, "/a\\..\\admin")).isEqualTo("/admin");
+        assertThat(norm(PathNormalization.BASE, "/a//b")).as("BASE keeps double slashes").isEqualTo("/a//b");
+    }
+
+    @Test
+    void mergeSlashes() throws Exception {
+        assertThat(norm(PathNormalization.MERGE_SLASHES, "//admin///x")).isEqualTo("/admin/x");
+        assertThat(norm(PathNormalization.MERGE_SLASHES, "/a%2F..%2Fadmin")).isEqualTo("/a%2F..%2Fadmin");
+    }
+
+    @Test
+    void decodeAndMergeSlashesDecodesEscapedSlashesFirst() throws Exception {
+        assertThat(norm(PathNormalization.DECODE_AND_MERGE_SLASHES, "/a%2F..%2Fadmin")).isEqualTo("/admin");
+        assertThat(norm(PathNormalization.DECODE_AND_MERGE_SLASHES, "/a%5c..%5cadmin")).isEqualTo("/admin");
+        assertThat(norm(PathNormalization.DECODE_AND_MERGE_SLASHES, "/a%2f%2fb")).isEqualTo("/a/b");
+    }
+
+    @Test
+    void hostsLowerCaseAndPortStripping() {
+        assertThat(Hosts.normalize("Example.COM:8080")).isEqualTo("example.com:8080");
+        assertThat(Hosts.withoutPort("example.com:8080")).isEqualTo("example.com");
+        assertThat(Hosts.withoutPort("[::1]")).isEqualTo("[::1]");
+        assertThat(Hosts.withoutPort("[::1]:443")).isEqualTo("[::1]");
+    }
+}

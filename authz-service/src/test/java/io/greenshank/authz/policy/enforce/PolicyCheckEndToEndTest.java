@@ -1,0 +1,193 @@
+package io.greenshank.authz.policy.enforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real gRPC Checks (grpc-java client on the Envoy stubs) judged by the shipped Kubeflow policies, path normalization,
+ * and Kubernetes RBAC through the fabric8 mock API server.
+ */
+@QuarkusTest
+@TestProfile(PolicyE2eProfile.class)
+@WithKubernetesTestServer(crud = false)
+class PolicyCheckEndToEndTest {
+
+    private static final String GATEWAY = "spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account";
+    private static final String PROFILE_NS = "kubeflow-user-example-com";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @KubernetesTestServer
+    KubernetesServer kubernetes;
+
+    ManagedChannel channel;
+    AuthorizationGrpc.AuthorizationBlockingStub stub;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void connect() {
+        channel = NettyChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext().build();
+        stub = AuthorizationGrpc.newBlockingStub(channel);
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    String token(String user) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "dev/token?user=" + user + "&groups=ml"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body().trim();
+    }
+
+    CheckResponse check(String user, String method, String path, Map<String, String> extraHeaders) throws Exception {
+        Map<String, String> headers = new HashMap<>(extraHeaders);
+        if (user != null) {
+            headers.put("authorization", "Bearer " + token(user));
+        }
+        CheckRequest req = CheckRequest.newBuilder().setAttributes(AttributeContext.newBuilder()
+                .setSource(AttributeContext.Peer.newBuilder().setPrincipal(GATEWAY))
+                .setRequest(AttributeContext.Request.newBuilder().setHttp(AttributeContext.HttpRequest.newBuilder()
+                        .setMethod(method).setHost("kubeflow.example.test").setPath(path).setScheme("https")
+                        .putAllHeaders(headers)))).build();
+        return stub.withDeadlineAfter(10, TimeUnit.SECONDS).check(req);
+    }
+
+    static String reason(CheckResponse r) {
+        return r.getDeniedResponse().getHeadersList().stream().filter(h -> h.getHeader().getKey().equals("x-greenshank-reason"))
+                .map(h -> h.getHeader().getValue()).findFirst().orElse("");
+    }
+
+    @Test
+    void theProfileOwnerAndAContributorReachTheNotebookAndOthersDoNot() throws Exception {
+        String nb = "/notebook/" + PROFILE_NS + "/nb1/lab/tree";
+        assertThat(check("user@example.com", "GET", nb, Map.of()).getStatus().getCode()).isZero();
+        assertThat(check("contributor@example.com", "POST", nb, Map.of()).getStatus().getCode()).isZero();
+        CheckResponse stranger = check("mallory@example.com", "GET", nb, Map.of());
+        assertThat(stranger.getStatus().getCode()).isNotZero();
+        assertThat(stranger.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
+        assertThat(reason(stranger)).isEqualTo("policy_no_match");
+    }
+
+    @Test
+    void aSmuggledKubeflowUseridHeaderNeverSatisfiesAPolicy() throws Exception {
+        CheckResponse r = check("mallory@example.com", "GET", "/notebook/" + PROFILE_NS + "/nb1/",
+                Map.of("kubeflow-userid", "user@example.com"));
+        assertThat(r.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
+        assertThat(reason(r)).isEqualTo("policy_no_match");
+    }
+
+    @Test
+    void theMeshWideDenyWinsEvenForTheOwnerAndCannotBeDodgedByPathTricks() throws Exception {
+        for (String path : new String[] {"/debug/pprof", "/notebook/x/y/../../../debug/pprof",
+                "/notebook/x/y/%2e%2e/%2E%2E/../debug/pprof", "/notebook\\..\\debug/pprof"}) {
+            CheckResponse r = check("user@example.com", "GET", path, Map.of());
+            assertThat(r.getDeniedResponse().getStatus().getCodeValue()).as(path).isEqualTo(403);
+            assertThat(reason(r)).as(path).isEqualTo("policy_denied");
+        }
+    }
+
+    @Test
+    void anEncodedNulIsRejectedBeforePolicy() throws Exception {
+        CheckResponse r = check("user@example.com", "GET", "/notebook/" + PROFILE_NS + "/nb1/a%00b", Map.of());
+        assertThat(r.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
+        assertThat(reason(r)).isEqualTo("path_rejected");
+    }
+
+    @Test
+    void aRouteWithAResourceIsJudgedByKubernetesRbac() throws Exception {
+        String sar = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+        kubernetes.expect().post().withPath(sar).andReturn(201,
+                "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"status\":{\"allowed\":true}}")
+                .once();
+        kubernetes.expect().post().withPath(sar).andReturn(201,
+                "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\",\"status\":{\"allowed\":false,\"reason\":\"no RoleBinding\"}}")
+                .once();
+        CheckResponse allowed = check("owner@team.example", "GET", "/api/namespaces/team/notebooks", Map.of());
+        assertThat(allowed.getStatus().getCode()).isZero();
+        JsonNode first = JSON.readTree(kubernetes.getKubernetesMockServer().takeRequest(5, TimeUnit.SECONDS)
+                .getBody().readUtf8());
+        assertThat(first.at("/spec/user").asText()).isEqualTo("owner@team.example");
+        assertThat(first.at("/spec/resourceAttributes")).isEqualTo(JSON.readTree(
+                "{\"group\":\"kubeflow.org\",\"namespace\":\"team\",\"resource\":\"notebooks\",\"verb\":\"list\",\"version\":\"v1\"}"));
+
+        CheckResponse denied = check("outsider@team.example", "GET", "/api/namespaces/team/notebooks", Map.of());
+        assertThat(denied.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
+        assertThat(reason(denied)).isEqualTo("rbac_denied");
+
+        CheckResponse unavailable = check("third@team.example", "GET", "/api/namespaces/team/notebooks", Map.of());
+        assertThat(reason(unavailable)).as("no expectation left: the mock answers 404, an API error")
+                .isEqualTo("authorization_backend_unavailable");
+    }
+
+    @Test
+    void explainShowsTheDecisionAndWhyEachPolicyDidNotMatch() throws Exception {
+        String body = """
+                {"user":"mallory@example.com","issuer":"https://dev","subject":"m",
+                 "sourcePrincipal":"cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account",
+                 "method":"GET","host":"kubeflow.example.test","path":"/notebook/kubeflow-user-example-com/nb1/",
+                 "headers":{"kubeflow-userid":"mallory@example.com"}}""";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "explain"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode e = JSON.readTree(r.body());
+        assertThat(e.at("/decision/allowed").asBoolean()).isFalse();
+        assertThat(e.at("/destination/namespace").asText()).isEqualTo(PROFILE_NS);
+        assertThat(e.at("/route").asInt()).isZero();
+        assertThat(e.at("/decision/trace")).hasSize(3);
+        assertThat(r.body()).contains("kubeflow-user-example-com/ns-owner-access-istio")
+                .contains("request.headers[kubeflow-userid] in [user@example.com] not met (request: 'mallory@example.com')");
+    }
+
+    @Test
+    void healthAndMetricsReportThePolicies() throws Exception {
+        check("mallory@example.com", "GET", "/notebook/" + PROFILE_NS + "/nb1/", Map.of());
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode h = JSON.readTree(health.body());
+        JsonNode policy = null;
+        for (JsonNode c : h.get("checks")) {
+            if (c.get("name").asText().equals("greenshank-policy")) {
+                policy = c;
+            }
+        }
+        assertThat(policy).isNotNull();
+        assertThat(policy.get("status").asText()).isEqualTo("UP");
+        assertThat(policy.at("/data/authorizationPolicies").asInt()).isEqualTo(3);
+        assertThat(policy.at("/data/rejected").asInt()).isZero();
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("greenshank_policy_loaded 3.0")
+                .containsPattern("greenshank_policy_decisions_total\\{action=\"none\",outcome=\"deny\"} [1-9]");
+    }
+}

@@ -1,0 +1,125 @@
+package io.greenshank.bridge.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.util.HashMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class KeyRotationTest {
+
+    static final Duration PERIOD = Duration.ofDays(30);
+    static final Duration AHEAD = Duration.ofHours(6);
+    static final Duration MAX_TOKEN = Duration.ofMinutes(10);
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        void advance(Duration d) {
+            now.updateAndGet(i -> i.plus(d));
+        }
+    }
+
+    @Test
+    void successorIsPublishedBeforeItSignsAndPredecessorStaysUntilItsTokensExpire() throws Exception {
+        MutableClock clock = new MutableClock();
+        KeyManager km = new KeyManager(new MemoryKeyRingStore(), clock, PERIOD, AHEAD, MAX_TOKEN,
+                KeyManager.generator("RS256"));
+        km.refresh();
+        String first = km.signer().kid();
+        assertThat(km.publicKeys().getKeys()).hasSize(1);
+
+        clock.advance(PERIOD.minus(AHEAD).plusSeconds(1));
+        km.refresh();
+        assertThat(km.publicKeys().getKeys()).hasSize(2);
+        assertThat(km.signer().kid()).as("the new key is published but does not sign yet").isEqualTo(first);
+        String second = km.ring().keys().get(1).kid();
+
+        clock.advance(AHEAD);
+        km.refresh();
+        assertThat(km.signer().kid()).isEqualTo(second);
+        assertThat(km.publicKeys().getKeyByKeyId(first)).as("old tokens still verify").isNotNull();
+
+        clock.advance(MAX_TOKEN.plusSeconds(1));
+        km.refresh();
+        assertThat(km.publicKeys().getKeyByKeyId(first)).as("dropped after its last token expired").isNull();
+        assertThat(km.publicKeys().getKeys()).hasSize(1);
+        assertThat(km.publicKeys().getKeys().get(0).isPrivate()).isFalse();
+    }
+
+    @Test
+    void es256IsAvailable() throws Exception {
+        KeyManager km = new KeyManager(new MemoryKeyRingStore(), Clock.systemUTC(), PERIOD, AHEAD, MAX_TOKEN,
+                KeyManager.generator("ES256"));
+        km.refresh();
+        assertThat(km.signer().algorithm().getName()).isEqualTo("ES256");
+    }
+
+    @Test
+    void fileStoreKeepsKeysAcrossRestartsWithOwnerOnlyPermissions() throws Exception {
+        Path dir = Files.createTempDirectory("greenshank-keys");
+        Path file = dir.resolve("keys.json");
+        KeyManager a = new KeyManager(new FileKeyRingStore(file), Clock.systemUTC(), PERIOD, AHEAD, MAX_TOKEN,
+                KeyManager.generator("RS256"));
+        a.refresh();
+        KeyManager b = new KeyManager(new FileKeyRingStore(file), Clock.systemUTC(), PERIOD, AHEAD, MAX_TOKEN,
+                KeyManager.generator("RS256"));
+        b.refresh();
+        assertThat(b.signer().kid()).isEqualTo(a.signer().kid());
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void replicasSharingAKubernetesSecretSignWithTheSameKey() throws Exception {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient()) {
+            MutableClock clock = new MutableClock();
+            KeyManager r1 = new KeyManager(new SecretKeyRingStore(client, "auth", "bridge-keys"), clock, PERIOD,
+                    AHEAD, MAX_TOKEN, KeyManager.generator("RS256"));
+            KeyManager r2 = new KeyManager(new SecretKeyRingStore(client, "auth", "bridge-keys"), clock, PERIOD,
+                    AHEAD, MAX_TOKEN, KeyManager.generator("RS256"));
+            r1.refresh();
+            r2.refresh();
+            assertThat(r2.signer().kid()).isEqualTo(r1.signer().kid());
+            clock.advance(PERIOD);
+            r2.refresh();
+            r1.refresh();
+            assertThat(r1.publicKeys().toString()).isEqualTo(r2.publicKeys().toString());
+            assertThat(r1.ring().keys()).hasSize(2);
+            assertThat(client.secrets().inNamespace("auth").withName("bridge-keys").get().getData())
+                    .containsKey("keys.json");
+        } finally {
+            server.destroy();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.greenshank.profiles.app;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.greenshank.identity.IdentityHeaders;
+import io.greenshank.identity.UserIdMapping;
+import io.greenshank.identity.jwt.JwtVerifier;
+import io.greenshank.identity.jwt.KeySource;
+import io.greenshank.identity.jwt.TrustedIssuer;
+import io.greenshank.profiles.authn.JwtCallerAuthenticator;
+import java.net.URI;
+import java.util.ArrayList;
+import io.greenshank.profiles.authn.BearerOrMeshAuthenticator;
+import io.greenshank.profiles.authn.CallerAuthenticator;
+import io.greenshank.profiles.authn.MeshHeaderAuthenticator;
+import io.greenshank.profiles.cache.ClusterCache;
+import io.greenshank.profiles.cache.SubjectKeys;
+import io.greenshank.profiles.istio.IstioPolicyModel;
+import io.greenshank.profiles.istio.IstioSettings;
+import io.greenshank.profiles.leader.LeaderElection;
+import io.greenshank.profiles.leader.LeaderSettings;
+import io.greenshank.profiles.reconcile.ControllerMetrics;
+import io.greenshank.profiles.reconcile.ControllerSettings;
+import io.greenshank.profiles.reconcile.NamespaceLabels;
+import io.greenshank.profiles.reconcile.ProfileController;
+import io.greenshank.profiles.reconcile.ProfileReconciler;
+import io.greenshank.profiles.reconcile.WorkQueue;
+import io.greenshank.profiles.sharing.KubernetesAccessReviewer;
+import io.greenshank.profiles.sharing.SharingService;
+import io.greenshank.profiles.sharing.SharingSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Wires the controller, its cache, leader election and the sharing API from configuration. */
+@Singleton
+public class ProfilesRuntime {
+
+    @Inject
+    ProfilesConfig config;
+    @Inject
+    KubernetesClient client;
+    @Inject
+    MeterRegistry registry;
+
+    private ClusterCache cache;
+    private JwtVerifier verifier;
+    private ProfileController controller;
+    private LeaderElection election;
+
+    IstioSettings istioSettings() {
+        ProfilesConfig.Istio i = config.istio();
+        return new IstioSettings(IstioPolicyModel.parse(i.policyModel()), i.authorizationPolicyVersion(), i.userIdHeader(),
+                i.userIdPrefix().orElse(""), i.groupsClaim(), i.gatewayPrincipals(), i.notebookControllerPrincipals(),
+                i.probePaths());
+    }
+
+    @Produces
+    @Singleton
+    ClusterCache cache() {
+        ClusterCache c = new ClusterCache(client, istioSettings(), new SubjectKeys(config.sharing().caseInsensitiveUsers()),
+                config.controller().resync());
+        this.cache = c;
+        return c;
+    }
+
+    @Produces
+    @Singleton
+    SharingService sharing(ClusterCache cache) {
+        ProfilesConfig.Sharing s = config.sharing();
+        return new SharingService(client, cache, new SharingSettings(
+                new HashSet<>(s.clusterAdmins().orElse(List.of())), new HashSet<>(s.clusterAdminGroups().orElse(List.of())),
+                s.subjectAccessReview()), new KubernetesAccessReviewer(client, registry), istioSettings());
+    }
+
+    @Produces
+    @Singleton
+    CallerAuthenticator authenticator() {
+        ProfilesConfig.Authn a = config.authn();
+        Optional<CallerAuthenticator> mesh = a.trustedPrincipals().filter(l -> !l.isEmpty())
+                .map(p -> new MeshHeaderAuthenticator(new HashSet<>(p),
+                        new IdentityHeaders(a.userIdHeader(), a.groupsHeader(), a.userIdPrefix().orElse(""))));
+        Optional<CallerAuthenticator> bearer = Optional.empty();
+        if (!a.jwt().isEmpty()) {
+            List<TrustedIssuer> issuers = a.jwt().entrySet().stream().map(e -> trustedIssuer(e.getKey(), e.getValue())).toList();
+            verifier = JwtVerifier.builder().issuers(issuers).build();
+            verifier.start();
+            bearer = Optional.of(new JwtCallerAuthenticator(verifier, registry));
+        }
+        return new BearerOrMeshAuthenticator(bearer, mesh);
+    }
+
+    private static TrustedIssuer trustedIssuer(String name, ProfilesConfig.JwtIssuer c) {
+        List<KeySource> sources = new ArrayList<>();
+        c.jwksUri().ifPresent(u -> sources.add(new KeySource.JwksUri(URI.create(u))));
+        c.jwksFile().ifPresent(f -> sources.add(new KeySource.JwksFile(Path.of(f))));
+        if (c.discovery()) {
+            sources.add(KeySource.Discovery.forIssuer(c.issuer()));
+        }
+        if (sources.size() != 1) {
+            throw new IllegalArgumentException("greenshank.profiles.authn.jwt." + name
+                    + ": set exactly one of jwks-uri, jwks-file, discovery=true");
+        }
+        if (c.audiences().isEmpty()) {
+            throw new IllegalArgumentException("greenshank.profiles.authn.jwt." + name + ".audiences must not be empty");
+        }
+        return TrustedIssuer.of(c.issuer(), c.audiences(), sources.get(0))
+                .withMapping(new UserIdMapping(c.userClaim(), c.userPrefix().orElse(""), c.groupsClaim(), c.groupsPrefix().orElse("")))
+                .withClockSkew(c.clockSkew());
+    }
+
+    void onStart(@Observes StartupEvent event, ClusterCache cache) {
+        cache.start(Duration.ofSeconds(60));
+        if (!config.controller().enabled()) {
+            return;
+        }
+        ControllerSettings settings = new ControllerSettings(istioSettings(),
+                config.controller().namespaceLabelsFile().map(f -> NamespaceLabels.fromFile(Path.of(f))).orElse(NamespaceLabels.DEFAULT),
+                config.controller().workers(), config.controller().resync(), config.controller().maxBackoff());
+        WorkQueue queue = new WorkQueue(settings.maxBackoff());
+        controller = new ProfileController(cache, new ProfileReconciler(client, cache, settings, Clock.systemUTC()), settings,
+                queue, new ControllerMetrics(registry, queue::depth));
+        ProfilesConfig.Leader l = config.leaderElection();
+        if (l.enabled()) {
+            String identity = l.identity().or(() -> Optional.ofNullable(System.getenv("HOSTNAME")))
+                    .orElse("profile-controller-" + UUID.randomUUID());
+            election = new LeaderElection(client, new LeaderSettings(l.leaseNamespace(), l.leaseName(), identity,
+                    l.leaseDuration(), l.renewDeadline(), l.retryPeriod()), controller::start, controller::stop);
+            election.start();
+        } else {
+            controller.start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (verifier != null) {
+            verifier.close();
+        }
+        if (election != null) {
+            election.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
+    public Optional<ProfileController> controller() {
+        return Optional.ofNullable(controller);
+    }
+
+    public Optional<LeaderElection> election() {
+        return Optional.ofNullable(election);
+    }
+
+    public boolean cacheSynced() {
+        return cache != null && cache.synced();
+    }
+}
