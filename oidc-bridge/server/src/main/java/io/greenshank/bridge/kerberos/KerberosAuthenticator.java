@@ -111,6 +111,11 @@ public class KerberosAuthenticator {
             LOG.warnf("SPNEGO login of %s from %s: directory unavailable: %s", principal, clientAddress,
                     e.getMessage());
             return new Unavailable(e.getMessage());
+        } catch (RuntimeException e) {
+            // A directory bug must not turn a login into a 500: fail closed, as if the directory were down.
+            count("directory_unavailable");
+            LOG.errorf("SPNEGO login of %s from %s: directory lookup failed: %s", principal, clientAddress, e);
+            return new Unavailable("directory lookup failed");
         }
         if (user.isEmpty()) {
             return refuse(RejectionReason.UNKNOWN_USER, "no directory entry for login " + login, clientAddress,
