@@ -70,9 +70,8 @@ public class KerberosAuthenticator {
         keytab = new ServiceKeytab(config.keytab(), config.servicePrincipal(), config.keytabCheckInterval(),
                 config.oldKeyGrace(), Clock.systemUTC());
         acceptor = new SpnegoAcceptor(keytab);
-        if (config.keytab().isPresent() && keytab.current().isEmpty()) {
-            LOG.errorf("Kerberos: %s", keytab.unavailableReason());
-        }
+        // Load now, so a missing or unusable keytab is in the log at start-up rather than at the first login.
+        keytab.current();
     }
 
     /** Whether a keytab is configured at all (an unconfigured bridge does not challenge browsers). */

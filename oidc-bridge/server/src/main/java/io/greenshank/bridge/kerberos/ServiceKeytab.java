@@ -52,6 +52,7 @@ public final class ServiceKeytab {
     private volatile Loaded loaded;
     private volatile Instant nextCheck = Instant.MIN;
     private volatile String unavailableReason = "not loaded yet";
+    private String lastProblem = "";
 
     /** One key in the keytab, as {@code klist -kte} shows it (no key material). */
     public record KeyInfo(String principal, int kvno, int enctype) {
@@ -136,6 +137,7 @@ public final class ServiceKeytab {
             Loaded fresh = build(path, content, fingerprint, previous, now);
             loaded = fresh;
             unavailableReason = "";
+            lastProblem = "";
             if (previous == null) {
                 LOG.infof("Kerberos keytab %s loaded: %s", path, fresh.describe());
             } else {
@@ -147,11 +149,18 @@ public final class ServiceKeytab {
     }
 
     private void keepOrFail(String reason) {
+        boolean repeated = reason.equals(lastProblem);
+        lastProblem = reason;
         if (loaded != null) {
-            LOG.errorf("%s; keeping the keys loaded before (%s)", reason, loaded.describe());
+            if (!repeated) {
+                LOG.errorf("%s; keeping the keys loaded before (%s)", reason, loaded.describe());
+            }
         } else {
             unavailableReason = reason;
-            LOG.errorf("%s; SPNEGO logins are refused until it is fixed", reason);
+            if (!repeated) {
+                // Logged once per distinct problem, not at every check interval.
+                LOG.errorf("%s; SPNEGO logins are refused until it is fixed", reason);
+            }
         }
     }
 
