@@ -61,6 +61,14 @@ public record LdapSettings(List<String> urls, boolean startTls, boolean allowPla
                 groupNameAttribute, groupNestingDepth, activeDirectory, ttl);
     }
 
+    public LdapSettings withTransport(List<String> newUrls, boolean newStartTls, boolean newAllowPlain,
+                                      Optional<String> newCaFile) {
+        return new LdapSettings(newUrls, newStartTls, newAllowPlain, newCaFile, bindDn, bindPassword,
+                connectTimeout, responseTimeout, poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute,
+                usernameAttribute, emailAttribute, nameAttribute, groupBaseDn, groupStrategy, groupFilter,
+                groupNameAttribute, groupNestingDepth, activeDirectory, nestedGroupCacheTtl);
+    }
+
     public LdapSettings withTimeouts(Duration connect, Duration response) {
         return new LdapSettings(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connect, response,
                 poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute, usernameAttribute, emailAttribute,
