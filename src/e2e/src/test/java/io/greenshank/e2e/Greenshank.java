@@ -29,6 +29,8 @@ final class Greenshank implements AutoCloseable {
     static final String KUBECTL_CLIENT = "kubectl";
     static final String AUDIENCE = "kubeflow";
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** Held strongly: the mock server logs every request at INFO, which buries the test output. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
 
     final Path work;
     final Path logs;
@@ -66,6 +68,12 @@ final class Greenshank implements AutoCloseable {
         this.controller = b.controller;
         this.authz = b.authz;
         this.closeables = b.closeables;
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
     }
 
     URI bridgeUrl(String path) {
@@ -128,6 +136,7 @@ final class Greenshank implements AutoCloseable {
         ServiceProcess bridge;
         ServiceProcess controller;
         ServiceProcess authz;
+        Path kubeconfig;
         final List<AutoCloseable> closeables = new ArrayList<>();
 
         void closeAll() {
@@ -157,6 +166,26 @@ final class Greenshank implements AutoCloseable {
             closeables.add(api);
             kube = api.newClient();
             closeables.add(kube);
+            // The mock has no authorizer: answer every SubjectAccessReview as a cluster without extra RBAC would.
+            api.mockServer().expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+                    .andReturn(201, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\","
+                            + "\"status\":{\"allowed\":false,\"reason\":\"no RBAC rule grants it\"}}")
+                    .always();
+            kubeconfig = work.resolve("kubeconfig");
+            Files.writeString(kubeconfig, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - name: e2e
+                      cluster: {server: "%s"}
+                    users:
+                    - name: e2e
+                      user: {token: e2e-not-checked-by-the-mock}
+                    contexts:
+                    - name: e2e
+                      context: {cluster: e2e, user: e2e, namespace: kubeflow}
+                    current-context: e2e
+                    """.formatted(api.url()));
 
             bridgePort = Ports.free();
             issuer = "https://localhost:" + bridgePort;
@@ -178,10 +207,12 @@ final class Greenshank implements AutoCloseable {
                         service: "{name}"
                         labels: {notebook-name: "{name}"}
                     """);
+            // Both reach the API server as an operator's deployment outside the cluster would: through a kubeconfig.
+            Map<String, String> kubeEnv = Map.of("KUBECONFIG", kubeconfig.toString());
             controller = ServiceProcess.start("profile-controller", "profile-controller", controllerConfig(),
-                    Map.of(), logs);
+                    kubeEnv, logs);
             closeables.add(controller);
-            authz = ServiceProcess.start("authz-service", "authz-service", authzConfig(routes), Map.of(), logs);
+            authz = ServiceProcess.start("authz-service", "authz-service", authzConfig(routes), kubeEnv, logs);
             closeables.add(authz);
             CompletableFuture<Void> c = CompletableFuture.runAsync(() -> ready(controller, http, controllerPort));
             CompletableFuture<Void> a = CompletableFuture.runAsync(() -> ready(authz, http, authzPort));
@@ -238,8 +269,6 @@ final class Greenshank implements AutoCloseable {
         private Map<String, String> controllerConfig() {
             Map<String, String> c = common(controllerPort);
             c.put("greenshank.profiles.api-server", "external");
-            c.put("quarkus.kubernetes-client.api-server-url", api.url());
-            c.put("quarkus.kubernetes-client.namespace", "kubeflow");
             c.put("greenshank.profiles.leader-election.retry-period", "200ms");
             c.put("greenshank.profiles.authn.jwt.bridge.issuer", issuer);
             c.put("greenshank.profiles.authn.jwt.bridge.audiences", AUDIENCE);
@@ -249,7 +278,6 @@ final class Greenshank implements AutoCloseable {
 
         private Map<String, String> authzConfig(Path routes) {
             Map<String, String> c = common(authzPort);
-            c.put("quarkus.kubernetes-client.api-server-url", api.url());
             c.put("greenshank.authz.issuers.bridge.issuer", issuer);
             // kubeflow: access tokens for the web UI; kubectl: the plugin's ID tokens (scenario 2).
             c.put("greenshank.authz.issuers.bridge.audiences", AUDIENCE + "," + KUBECTL_CLIENT);

@@ -335,6 +335,20 @@ class GreenshankEndToEndTest {
 
     @Test
     @Order(10)
+    void theServicesCountedWhatHappened() throws Exception {
+        String authz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.authzPort + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(authz)
+                .containsPattern("greenshank_authz_decisions_total\\{outcome=\"[a-z_]+\",reason=\"policy_no_match\"} [1-9]")
+                .containsPattern("greenshank_authz_decisions_total\\{outcome=\"[a-z_]+\",reason=\"signature_invalid\"} [1-9]")
+                .containsPattern("greenshank_authz_decisions_total\\{outcome=\"[a-z_]+\",reason=\"no_credentials\"} [1-9]");
+        String controller = http.send(HttpRequest.newBuilder(g.controllerUrl("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(controller).containsPattern("greenshank_profiles_reconciles_total\\{outcome=\"ready\"} [1-9]");
+    }
+
+    @Test
+    @Order(11)
     void noServiceLoggedAPasswordOrAToken() throws Exception {
         for (ServiceProcess s : g.services()) {
             String log = s.logText();
