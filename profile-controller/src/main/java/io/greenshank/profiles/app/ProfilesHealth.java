@@ -16,7 +16,11 @@ public class ProfilesHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("profile-controller")
+        // Token keys are reported, not required: the mesh-header path and the controller work without them, and a
+        // token whose issuer keys are missing is refused (keys_unavailable) rather than accepted.
+        var builder = HealthCheckResponse.named("profile-controller");
+        runtime.jwtKeysReady().ifPresent(ready -> builder.withData("jwtKeysReady", ready));
+        return builder
                 .status(runtime.cacheSynced())
                 .withData("leader", runtime.election().map(e -> e.isLeader()).orElse(runtime.controller().isPresent()))
                 .withData("queueDepth", runtime.controller().map(c -> (long) c.queue().depth()).orElse(0L))

@@ -165,6 +165,11 @@ public class ProfilesRuntime {
         return Optional.ofNullable(election);
     }
 
+    /** Empty when no issuer is configured; otherwise whether every issuer's keys are loaded. */
+    public Optional<Boolean> jwtKeysReady() {
+        return Optional.ofNullable(verifier).map(JwtVerifier::ready);
+    }
+
     public boolean cacheSynced() {
         return cache != null && cache.synced();
     }

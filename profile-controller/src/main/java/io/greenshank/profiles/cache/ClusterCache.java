@@ -85,7 +85,11 @@ public final class ClusterCache implements AutoCloseable {
      */
     public void onChange(Consumer<String> onProfileTouched) {
         profiles.addEventHandler(handler(p -> onProfileTouched.accept(p.getMetadata().getName())));
-        namespaces.addEventHandler(handler(ns -> onProfileTouched.accept(ns.getMetadata().getName())));
+        namespaces.addEventHandler(handler(ns -> {
+            if (profiles.getStore().getByKey(ns.getMetadata().getName()) != null) {
+                onProfileTouched.accept(ns.getMetadata().getName());
+            }
+        }));
         Consumer<HasMetadata> byNamespace = o -> {
             String ns = o.getMetadata().getNamespace();
             if (ns != null && profiles.getStore().getByKey(ns) != null) {

@@ -1,7 +1,6 @@
 package io.greenshank.profiles.sharing;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -21,11 +20,9 @@ import io.greenshank.profiles.istio.IstioPolicies;
 import io.greenshank.profiles.istio.IstioSettings;
 import io.greenshank.profiles.reconcile.ManagedNames;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;

@@ -194,8 +194,6 @@ class ProfileReconcilerTest {
     void ownerChangeMovesBindingsAndAnnotations() {
         create("moving", ProfileSpec.ownedBy("erin@example.com"));
         ready("moving");
-        Profile p = k.resources(Profile.class).withName("moving").get();
-        p = new Profile("moving", ProfileSpec.ownedBy("frank@example.com"));
         k.resources(Profile.class).withName("moving").edit(x -> {
             x.setSpec(ProfileSpec.ownedBy("frank@example.com"));
             return x;

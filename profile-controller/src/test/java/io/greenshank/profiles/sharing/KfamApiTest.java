@@ -112,6 +112,10 @@ class KfamApiTest {
         as("owner1@example.com").body(profileBody("Not_A_Namespace", "owner1@example.com")).post("/kfam/v1/profiles")
                 .then().statusCode(400);
         as("owner1@example.com").body("{not json").post("/kfam/v1/profiles").then().statusCode(400);
+        // The dashboard's registration flow sends only metadata and spec.
+        as("newcomer@example.com").body(Map.of("metadata", Map.of("name", "p-dashboard"),
+                "spec", Map.of("owner", Map.of("kind", "User", "name", "newcomer@example.com"))))
+                .post("/kfam/v1/profiles").then().statusCode(200).body("apiVersion", equalTo("kubeflow.org/v1"));
     }
 
     @Test
