@@ -335,6 +335,21 @@ class GreenshankEndToEndTest {
 
     @Test
     @Order(10)
+    void withTheDirectoryDownLoginsFailClosedWhileIssuedTokensKeepWorking() throws Exception {
+        g.slapd.close();
+        HttpResponse<String> r = passwordGrant("alice", Slapd.ALICE_PASSWORD);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("temporarily_unavailable");
+        assertThat(r.body()).doesNotContain("access_token");
+        // The sidecar and the sharing API need only the bridge's keys, never the directory.
+        CheckResponse alice = extAuthz.check(aliceToken, NOTEBOOK);
+        assertThat(allowed(alice)).isTrue();
+        assertThat(upstreamHeaders(alice)).containsEntry("kubeflow-userid", ALICE);
+        assertThat(kfam("GET", "/kfam/v1/bindings?namespace=alice", aliceToken, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(11)
     void theServicesCountedWhatHappened() throws Exception {
         String authz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.authzPort + "/q/metrics"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -348,7 +363,7 @@ class GreenshankEndToEndTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void noServiceLoggedAPasswordOrAToken() throws Exception {
         for (ServiceProcess s : g.services()) {
             String log = s.logText();
