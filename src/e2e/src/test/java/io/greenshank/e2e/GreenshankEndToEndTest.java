@@ -231,7 +231,8 @@ class GreenshankEndToEndTest {
 
         HttpResponse<String> selfShare = kfam("POST", "/kfam/v1/bindings", bobToken, binding(BOB, "kubeflow-edit"));
         assertThat(selfShare.statusCode()).as(selfShare.body()).isEqualTo(403);
-        assertThat(JSON.readTree(selfShare.body()).get("error").asText()).isNotBlank();
+        assertThat(JSON.readTree(selfShare.body()).get("error").asText())
+                .startsWith(BOB + " may not manage contributors of profile alice");
     }
 
     @Test
