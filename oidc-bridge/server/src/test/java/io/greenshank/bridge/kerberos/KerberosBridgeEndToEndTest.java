@@ -213,6 +213,26 @@ class KerberosBridgeEndToEndTest {
     }
 
     @Test
+    void withoutATicketThePluginFallsBackToTheBridgesPasswordGrantOnATerminal() throws Exception {
+        PluginInstall plugin = PluginInstall.into(Files.createTempDirectory(work, "bin-"));
+        Map<String, String> env = new HashMap<>(kdc.env(work.resolve("no-ccache-here")));
+        env.put("GREENSHANK_CACHE_DIR", work.resolve("cache-password").toString());
+        String shown = plugin.runOnTerminal(List.of("token", "--issuer", issuer(), "--client-id", "kubectl",
+                        "--certificate-authority", KerberosTestProfile.bridgeCertificate().toString()), env,
+                List.of(new String[] {"Greenshank login", "bob"}, new String[] {"Password for bob: ", "bob-password"}));
+        assertThat(shown).doesNotContain("bob-password");
+        assertThat(shown).contains("\"preferred_username\": \"bob\"").contains("\"pwd\"");
+
+        // Without a terminal and without a ticket, there is nothing to fall back to.
+        Map<String, String> noTty = new HashMap<>(env);
+        noTty.put("GREENSHANK_CACHE_DIR", work.resolve("cache-notty").toString());
+        PluginInstall.Result r = plugin.run(List.of("get-token", "--issuer", issuer(), "--certificate-authority",
+                KerberosTestProfile.bridgeCertificate().toString()), noTty);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("no Kerberos ticket: run kinit");
+    }
+
+    @Test
     void refusalsAreCountedInMetrics() throws Exception {
         curlToken(daveCcache, true);
         String metrics = given().get("/q/metrics").asString();
