@@ -59,6 +59,12 @@ public interface AuthzConfig {
 
         Optional<Path> jwksFile();
 
+        /** PEM CA bundle trusted (instead of the JDK trust store) for this issuer's discovery and JWKS fetches. */
+        Optional<Path> caFile();
+
+        /** File whose content is sent as a bearer token with this issuer's fetches (HTTPS, configured origin only). */
+        Optional<Path> bearerTokenFile();
+
         @WithDefault("60s")
         Duration clockSkew();
 
