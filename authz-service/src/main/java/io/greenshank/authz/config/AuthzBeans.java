@@ -22,6 +22,7 @@ import io.greenshank.identity.jwt.JwtVerifier;
 import io.greenshank.identity.jwt.KeySource;
 import io.greenshank.identity.jwt.TrustedIssuer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.arc.DefaultBean;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -141,7 +142,9 @@ public class AuthzBeans {
         return new DecisionEngine(
                 new CredentialExtractor(config.credentials().cookie(), config.credentials().headers().orElse(List.of())),
                 new TokenAuthenticator(verifier, cache, metrics::cacheLookup),
-                authorizer,
+                // The plugged Authorizer is application-scoped (one instance for the app's life): calling it through
+                // its client proxy cost a context lookup on every Check (measured ~3% of the event loop).
+                ClientProxy.unwrap(authorizer),
                 new IdentityHeaders(h.user(), h.groups(), h.userPrefix().orElse("")),
                 h.alsoRemove().orElse(List.of()),
                 new DenyPolicy(config.deny().loginUrl(), config.deny().returnParam(), config.deny().errorStatus(), config.deny().realm()),
