@@ -33,9 +33,11 @@ public final class RouteTable {
     }
 
     private final List<Compiled> routes;
+    private final boolean hasResources;
 
     private RouteTable(List<Compiled> routes) {
         this.routes = routes;
+        this.hasResources = routes.stream().anyMatch(c -> c.route().resource() != null);
     }
 
     public static RouteTable empty() {
@@ -122,7 +124,7 @@ public final class RouteTable {
     }
 
     public boolean hasResources() {
-        return routes.stream().anyMatch(c -> c.route().resource() != null);
+        return hasResources;
     }
 
     public int size() {

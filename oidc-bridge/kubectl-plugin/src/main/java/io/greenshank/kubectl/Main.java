@@ -43,7 +43,10 @@ public final class Main {
                 case "token": {
                     PluginOptions options = options(rest, exec, env);
                     IdToken token = new CredentialFlow(options, env, Terminal.available(), err).token();
-                    out.println(Json.write(Map.of("header", token.header(), "claims", token.claims()), 2));
+                    Map<String, Object> decoded = new java.util.LinkedHashMap<>();
+                    decoded.put("header", token.header());
+                    decoded.put("claims", token.claims());
+                    out.println(Json.write(decoded, 2));
                     err.println("expires " + token.expiresAt());
                     return OK;
                 }

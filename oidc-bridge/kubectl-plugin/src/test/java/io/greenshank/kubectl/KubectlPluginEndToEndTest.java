@@ -227,42 +227,10 @@ class KubectlPluginEndToEndTest {
     void withoutATicketOnATerminalPromptsForTheDirectoryPassword() throws Exception {
         int logins = bridge.passwordLogins.get();
         Path noCache = work.resolve("no-such-ccache");
-        StringBuilder command = new StringBuilder();
-        Map<String, String> env = env(noCache);
-        env.forEach((k, v) -> command.append(k).append("='").append(v).append("' "));
-        command.append("JAVA_HOME='").append(System.getProperty("java.home")).append("' ");
-        command.append(plugin.launcher());
-        for (String a : args("get-token")) {
-            command.append(" '").append(a).append("'");
-        }
-        // script(1) gives the plugin a real pseudo-terminal, as an interactive kubectl would.
-        ProcessBuilder pb = new ProcessBuilder("script", "-qefc", command.toString(), "/dev/null");
-        Process p = pb.redirectErrorStream(true).start();
-        // Type like a person: each answer after its prompt, so the password is typed with echo off.
-        StringBuilder seen = new StringBuilder();
-        java.io.InputStream in = p.getInputStream();
-        readUntil(in, seen, "Greenshank login");
-        p.getOutputStream().write("bob\n".getBytes());
-        p.getOutputStream().flush();
-        readUntil(in, seen, "Password for bob: ");
-        p.getOutputStream().write("bob-pw-1\n".getBytes());
-        p.getOutputStream().flush();
-        seen.append(new String(in.readAllBytes()));
-        String output = seen.toString();
-        assertThat(p.waitFor()).as(output).isZero();
+        String output = plugin.runOnTerminal(args("get-token"), env(noCache),
+                List.of(new String[] {"Greenshank login", "bob"}, new String[] {"Password for bob: ", "bob-pw-1"}));
         assertThat(output).contains("Password for bob").contains("\"kind\":\"ExecCredential\"");
         assertThat(output).doesNotContain("bob-pw-1");
         assertThat(bridge.passwordLogins.get() - logins).isEqualTo(1);
-    }
-
-    private static void readUntil(java.io.InputStream in, StringBuilder seen, String marker) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (seen.indexOf(marker) < 0) {
-            int b = in.read();
-            if (b < 0 || System.nanoTime() > deadline) {
-                throw new AssertionError("no prompt \"" + marker + "\" in: " + seen);
-            }
-            seen.append((char) b);
-        }
     }
 }

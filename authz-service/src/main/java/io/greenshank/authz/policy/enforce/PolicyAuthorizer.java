@@ -8,6 +8,8 @@ import io.greenshank.authz.decision.CheckAttributes;
 import io.greenshank.authz.decision.PublicPaths;
 import io.greenshank.authz.path.RejectedPathException;
 import io.greenshank.authz.policy.Decision;
+import io.greenshank.authz.policy.TraceEntry;
+import io.greenshank.authz.policy.legacy.LegacyRbac;
 import io.greenshank.authz.route.RouteMatch;
 import io.greenshank.authz.sar.ResourceAttributes;
 import io.greenshank.authz.sar.ReviewDecision;
@@ -77,11 +79,9 @@ public class PolicyAuthorizer implements Authorizer {
     @Override
     public AuthorizationResult authorize(CheckAttributes request, Optional<Identity> identity) {
         PolicyConfig config = runtime.config();
-        if (config.requireAuthentication() || !config.enabled()) {
-            AuthorizationResult base = baseline().authorize(request, identity);
-            if (!base.allowed() || !config.enabled()) {
-                return base;
-            }
+        AuthorizationResult base = baseline().authorize(request, identity);
+        if (!config.enabled() || (config.requireAuthentication() && !base.allowed())) {
+            return base;
         }
         if (!runtime.routesProblem().isEmpty()) {
             return AuthorizationResult.deny("route_table_unreadable", "");
@@ -96,6 +96,7 @@ public class PolicyAuthorizer implements Authorizer {
         }
         Decision d = runtime.policies().evaluate(built.request());
         metrics.record(d);
+        logShadowResults(d, built);
         String policy = d.policy().isEmpty() ? "" : d.policy() + (d.rule() >= 0 ? "#" + d.rule() : "");
         if (!d.allowed()) {
             LOG.debugf("policy deny: %s", d.message());
@@ -103,7 +104,8 @@ public class PolicyAuthorizer implements Authorizer {
         }
         Optional<ResourceAttributes> resource = built.route().flatMap(RouteMatch::resource);
         if (resource.isEmpty()) {
-            return AuthorizationResult.allow(reason(d), policy);
+            // With no policy in scope, the authentication baseline is what let the request through: say so.
+            return d.reason().equals("no-allow-policy") && base.allowed() ? base : AuthorizationResult.allow(reason(d), policy);
         }
         if (identity.isEmpty()) {
             return AuthorizationResult.deny("rbac_requires_identity", "route#" + built.route().get().index());
@@ -117,6 +119,22 @@ public class PolicyAuthorizer implements Authorizer {
         }
         return review.allowed() ? AuthorizationResult.allow("rbac_allowed", rbac)
                 : AuthorizationResult.deny("rbac_denied", rbac);
+    }
+
+    /** Dry-run policies and PERMISSIVE legacy RBAC are evaluated and logged, never enforced. */
+    private void logShadowResults(Decision d, PolicyRequests.Built built) {
+        for (int i = 0; i < d.trace().size(); i++) {
+            TraceEntry t = d.trace().get(i);
+            if (t.dryRun() && t.matched() && !t.model().equals(LegacyRbac.MODEL_CONFIG)) {
+                metrics.dryRun(t);
+                LOG.infof("dry-run %s %s %s matched rule %d for %s %s%s (not enforced)", t.model(), t.policy(),
+                        t.action(), t.rule(), built.request().method(), built.request().host(), built.request().path());
+            }
+        }
+        if (d.reason().equals("legacy-permissive")) {
+            LOG.infof("%s for %s %s%s (not enforced)", d.message(), built.request().method(), built.request().host(),
+                    built.request().path());
+        }
     }
 
     static String reason(Decision d) {

@@ -84,6 +84,13 @@ public class PolicyMetrics {
                 .register(registry)).increment();
     }
 
+    public void dryRun(io.greenshank.authz.policy.TraceEntry t) {
+        String action = t.action().name();
+        decisions.computeIfAbsent("dry-run" + action, k -> Counter.builder("greenshank.policy.dry.run.matches")
+                .description("Dry-run (and PERMISSIVE) policies that matched a request, by action").tag("action", action)
+                .register(registry)).increment();
+    }
+
     public void pathRejected() {
         decisions.computeIfAbsent("path", k -> Counter.builder("greenshank.policy.decisions")
                 .tag("action", "path_rejected").tag("outcome", "deny").register(registry)).increment();

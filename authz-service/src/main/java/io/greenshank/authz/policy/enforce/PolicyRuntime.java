@@ -55,10 +55,21 @@ public class PolicyRuntime {
         init();
     }
 
-    synchronized void init() {
-        if (store != null) {
+    private volatile boolean started;
+
+    void init() {
+        if (started) {
             return;
         }
+        synchronized (this) {
+            if (!started) {
+                doInit();
+                started = true;
+            }
+        }
+    }
+
+    private void doInit() {
         store = new PolicyStore(config.rootNamespace(), config.clusterDomain());
         normalizer = new PathNormalizer(config.pathNormalization());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,6 +100,10 @@ public class PolicyRuntime {
         if (config.kubernetes().enabled()) {
             cluster = new KubernetesPolicySource(kubernetes.get(), store, scheduler, config.kubernetes().batchDelay());
             cluster.start(config.kubernetes().resync(), config.kubernetes().initialSyncTimeout());
+        }
+        if (config.enabled() && routes.hasResources()) {
+            // Build the Kubernetes client now, not inside the first Check's time budget.
+            reviewer();
         }
     }
 

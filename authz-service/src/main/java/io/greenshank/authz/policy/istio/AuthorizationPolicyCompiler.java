@@ -6,7 +6,6 @@ import io.greenshank.authz.policy.match.PathTemplate;
 import io.greenshank.authz.policy.match.StringMatcher;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -213,9 +212,5 @@ public final class AuthorizationPolicyCompiler {
 
     private static boolean nonEmpty(List<String> l) {
         return l != null && !l.isEmpty();
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

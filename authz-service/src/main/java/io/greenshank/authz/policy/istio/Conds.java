@@ -4,7 +4,6 @@ import io.greenshank.authz.policy.PolicyRequest;
 import io.greenshank.authz.policy.match.IpBlock;
 import io.greenshank.authz.policy.match.PathTemplate;
 import io.greenshank.authz.policy.match.StringMatcher;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -173,9 +172,5 @@ public final class Conds {
             cur = m.get(p);
         }
         return cur instanceof String || cur instanceof Collection<?> ? cur : null;
-    }
-
-    public static String toText(byte[] b) {
-        return b == null ? null : Arrays.toString(b);
     }
 }

@@ -7,7 +7,6 @@ import io.greenshank.authz.policy.match.StringMatcher;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Validates and compiles the legacy resources into a {@link LegacyRbac}. */
@@ -263,9 +262,5 @@ public final class LegacyCompiler {
 
     private static boolean nonEmpty(List<String> l) {
         return l != null && !l.isEmpty();
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -157,6 +157,31 @@ class PolicyCheckEndToEndTest {
     }
 
     @Test
+    void theHttpProtocolIsJudgedByTheSamePolicies() throws Exception {
+        String token = token("user@example.com");
+        HttpResponse<String> traversal = http.send(HttpRequest.newBuilder(
+                URI.create(base + "ext-authz/notebook/x/y/../../../debug/pprof"))
+                .header("authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(traversal.statusCode()).isEqualTo(403);
+        assertThat(traversal.headers().firstValue("x-greenshank-reason")).contains("policy_denied");
+        HttpResponse<String> notebook = http.send(HttpRequest.newBuilder(
+                URI.create(base + "ext-authz/notebook/" + PROFILE_NS + "/nb1/"))
+                .header("authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(notebook.statusCode()).as("the owner policy wants the gateway's mesh identity, which HTTP lacks here")
+                .isEqualTo(403);
+        assertThat(notebook.headers().firstValue("x-greenshank-reason")).contains("policy_no_match");
+    }
+
+    @Test
+    void aDryRunDenyIsEvaluatedAndCountedButNotEnforced() throws Exception {
+        CheckResponse r = check("user@example.com", "GET", "/notebook/" + PROFILE_NS + "/nb1/shadow/x", Map.of());
+        assertThat(r.getStatus().getCode()).isZero();
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("greenshank_policy_dry_run_matches_total\\{action=\"DENY\"} [1-9]");
+    }
+
+    @Test
     void anEncodedNulIsRejectedBeforePolicy() throws Exception {
         CheckResponse r = check("user@example.com", "GET", "/notebook/" + PROFILE_NS + "/nb1/a%00b", Map.of());
         assertThat(r.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
@@ -204,7 +229,7 @@ class PolicyCheckEndToEndTest {
         assertThat(e.at("/decision/allowed").asBoolean()).isFalse();
         assertThat(e.at("/destination/namespace").asText()).isEqualTo(PROFILE_NS);
         assertThat(e.at("/route").asInt()).isZero();
-        assertThat(e.at("/decision/trace")).hasSize(3);
+        assertThat(e.at("/decision/trace")).hasSize(4);
         assertThat(r.body()).contains("kubeflow-user-example-com/ns-owner-access-istio")
                 .contains("request.headers[kubeflow-userid] in [user@example.com] not met (request: 'mallory@example.com')");
     }
@@ -223,11 +248,11 @@ class PolicyCheckEndToEndTest {
         }
         assertThat(policy).isNotNull();
         assertThat(policy.get("status").asText()).isEqualTo("UP");
-        assertThat(policy.at("/data/authorizationPolicies").asInt()).isEqualTo(3);
+        assertThat(policy.at("/data/authorizationPolicies").asInt()).isEqualTo(4);
         assertThat(policy.at("/data/rejected").asInt()).isZero();
         String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("greenshank_policy_loaded 3.0")
+        assertThat(metrics).contains("greenshank_policy_loaded 4.0")
                 .containsPattern("greenshank_policy_decisions_total\\{action=\"none\",outcome=\"deny\"} [1-9]");
     }
 }

@@ -17,10 +17,13 @@ public class PolicyE2eProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "greenshank.policy.dirs", abs("../policies/kubeflow") + "," + abs("../policies/mesh"),
+                "greenshank.policy.dirs", abs("../policies/kubeflow") + "," + abs("../policies/mesh") + ","
+                        + abs("src/test/resources/policy-e2e/policies"),
                 "greenshank.policy.routes-file", abs("src/test/resources/policy-e2e/routes.yaml"),
                 "greenshank.policy.explain-enabled", "true",
                 "greenshank.policy.sar.timeout", "3s",
-                "greenshank.authz.mesh.trust-forwarded-client-cert", "true");
+                "greenshank.authz.mesh.trust-forwarded-client-cert", "true",
+                // This machine is shared and slow; the decision bound is not what these tests are about.
+                "greenshank.authz.deny.timeout", "8s");
     }
 }

@@ -88,6 +88,48 @@ public record PluginInstall(Path binDir) {
         return new Result(p.exitValue(), out.join(), err.join(), micros);
     }
 
+    /**
+     * Runs the launcher on a real pseudo-terminal ({@code script(1)}), answering each prompt when it appears — the
+     * way a person types — so a password is typed only after the plugin has turned echo off. Returns everything the
+     * terminal showed; fails when the process does not exit 0.
+     */
+    public String runOnTerminal(List<String> args, Map<String, String> env, List<String[]> promptsAndAnswers)
+            throws IOException, InterruptedException {
+        StringBuilder command = new StringBuilder("GREENSHANK_CDS=off ");
+        env.forEach((k, v) -> command.append(k).append("='").append(v).append("' "));
+        command.append("JAVA_HOME='").append(System.getProperty("java.home")).append("' ");
+        command.append(launcher());
+        for (String a : args) {
+            command.append(" '").append(a).append("'");
+        }
+        Process p = new ProcessBuilder("script", "-qefc", command.toString(), "/dev/null")
+                .redirectErrorStream(true).start();
+        StringBuilder seen = new StringBuilder();
+        InputStream in = p.getInputStream();
+        for (String[] pa : promptsAndAnswers) {
+            readUntil(in, seen, pa[0]);
+            p.getOutputStream().write((pa[1] + "\n").getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+        }
+        seen.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("plugin on a terminal failed: " + seen);
+        }
+        return seen.toString();
+    }
+
+    private static void readUntil(InputStream in, StringBuilder seen, String marker) throws IOException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (seen.indexOf(marker) < 0) {
+            int b = in.read();
+            if (b < 0 || System.nanoTime() > deadline) {
+                throw new IOException("no prompt \"" + marker + "\" in: " + seen);
+            }
+            seen.append((char) b);
+        }
+    }
+
     /** Detaches from any controlling terminal, as kubectl's child is when no terminal is passed through. */
     private static ProcessBuilder newSession(ProcessBuilder pb) {
         List<String> command = new ArrayList<>(List.of("setsid", "-w"));

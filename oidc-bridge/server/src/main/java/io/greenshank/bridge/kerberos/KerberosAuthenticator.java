@@ -59,17 +59,19 @@ public class KerberosAuthenticator {
 
     @PostConstruct
     void start() {
-        try {
-            Krb5Setup.install(config.krb5Conf(), config.clockSkew());
-        } catch (IOException e) {
-            LOG.errorf("cannot write the effective krb5.conf (%s); the JDK uses its defaults", e.getMessage());
+        if (config.keytab().isPresent()) {
+            // JVM-wide: only a bridge that accepts Kerberos touches the JDK's Kerberos configuration.
+            try {
+                Krb5Setup.install(config.krb5Conf(), config.clockSkew());
+            } catch (IOException e) {
+                LOG.errorf("cannot write the effective krb5.conf (%s); the JDK uses its defaults", e.getMessage());
+            }
         }
         keytab = new ServiceKeytab(config.keytab(), config.servicePrincipal(), config.keytabCheckInterval(),
-                Clock.systemUTC());
+                config.oldKeyGrace(), Clock.systemUTC());
         acceptor = new SpnegoAcceptor(keytab);
-        if (config.keytab().isPresent() && keytab.current().isEmpty()) {
-            LOG.errorf("Kerberos: %s", keytab.unavailableReason());
-        }
+        // Load now, so a missing or unusable keytab is in the log at start-up rather than at the first login.
+        keytab.current();
     }
 
     /** Whether a keytab is configured at all (an unconfigured bridge does not challenge browsers). */
@@ -108,6 +110,11 @@ public class KerberosAuthenticator {
             LOG.warnf("SPNEGO login of %s from %s: directory unavailable: %s", principal, clientAddress,
                     e.getMessage());
             return new Unavailable(e.getMessage());
+        } catch (RuntimeException e) {
+            // A directory bug must not turn a login into a 500: fail closed, as if the directory were down.
+            count("directory_unavailable");
+            LOG.errorf("SPNEGO login of %s from %s: directory lookup failed: %s", principal, clientAddress, e);
+            return new Unavailable("directory lookup failed");
         }
         if (user.isEmpty()) {
             return refuse(RejectionReason.UNKNOWN_USER, "no directory entry for login " + login, clientAddress,

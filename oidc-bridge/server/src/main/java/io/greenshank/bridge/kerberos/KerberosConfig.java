@@ -48,6 +48,13 @@ public interface KerberosConfig {
     @WithDefault("10s")
     Duration keytabCheckInterval();
 
+    /**
+     * How long keys that left the keytab on a rotation are still accepted: clients keep service tickets sealed with
+     * the old key until those expire (10 h is the usual ticket lifetime). Set 0 after a key compromise.
+     */
+    @WithDefault("10h")
+    Duration oldKeyGrace();
+
     /** Whether the authorization endpoint offers {@code WWW-Authenticate: Negotiate} to browsers. */
     @WithDefault("true")
     boolean browser();

@@ -47,10 +47,12 @@ public final class ServiceKeytab {
     private final Optional<Path> file;
     private final Optional<String> servicePrincipal;
     private final Duration checkInterval;
+    private final Duration oldKeyGrace;
     private final Clock clock;
     private volatile Loaded loaded;
     private volatile Instant nextCheck = Instant.MIN;
     private volatile String unavailableReason = "not loaded yet";
+    private String lastProblem = "";
 
     /** One key in the keytab, as {@code klist -kte} shows it (no key material). */
     public record KeyInfo(String principal, int kvno, int enctype) {
@@ -60,17 +62,35 @@ public final class ServiceKeytab {
         }
     }
 
-    /** The keys and credential built from one version of the file. */
-    public record Loaded(GSSCredential credential, List<KeyInfo> keys, Set<String> realms, String fingerprint) {
+    /** A key no longer in the file, still accepted until {@code until}: tickets already issued with it stay good. */
+    record RetiredKey(KerberosKey key, KeyInfo info, Instant until) {
+    }
+
+    /**
+     * The keys and credential built from one version of the file.
+     *
+     * @param keys    every key accepted, retired ones included
+     * @param retired keys that left the file on a rotation and are kept for the grace period
+     */
+    public record Loaded(GSSCredential credential, List<KeyInfo> keys, Set<String> realms, String fingerprint,
+                         List<KerberosKey> kerberosKeys, List<RetiredKey> retired) {
         public String describe() {
-            return keys.stream().map(KeyInfo::toString).collect(Collectors.joining(", "));
+            return keys.stream().map(k -> retired.stream().anyMatch(r -> r.info().equals(k))
+                    ? k + " (retired)" : k.toString()).collect(Collectors.joining(", "));
         }
     }
 
-    public ServiceKeytab(Optional<Path> file, Optional<String> servicePrincipal, Duration checkInterval, Clock clock) {
+    /**
+     * @param oldKeyGrace how long keys that disappear from the file on a rotation are still accepted (clients hold
+     *                    service tickets sealed with the old key until they expire); zero drops them at once, as
+     *                    after a key compromise
+     */
+    public ServiceKeytab(Optional<Path> file, Optional<String> servicePrincipal, Duration checkInterval,
+                         Duration oldKeyGrace, Clock clock) {
         this.file = file;
         this.servicePrincipal = servicePrincipal;
         this.checkInterval = checkInterval;
+        this.oldKeyGrace = oldKeyGrace;
         this.clock = clock;
     }
 
@@ -108,13 +128,16 @@ public final class ServiceKeytab {
         }
         String fingerprint = fingerprint(content);
         Loaded previous = loaded;
-        if (previous != null && previous.fingerprint().equals(fingerprint)) {
+        Instant now = clock.instant();
+        if (previous != null && previous.fingerprint().equals(fingerprint)
+                && previous.retired().stream().noneMatch(r -> now.isAfter(r.until()))) {
             return;
         }
         try {
-            Loaded fresh = build(path, content, fingerprint);
+            Loaded fresh = build(path, content, fingerprint, previous, now);
             loaded = fresh;
             unavailableReason = "";
+            lastProblem = "";
             if (previous == null) {
                 LOG.infof("Kerberos keytab %s loaded: %s", path, fresh.describe());
             } else {
@@ -126,18 +149,26 @@ public final class ServiceKeytab {
     }
 
     private void keepOrFail(String reason) {
+        boolean repeated = reason.equals(lastProblem);
+        lastProblem = reason;
         if (loaded != null) {
-            LOG.errorf("%s; keeping the keys loaded before (%s)", reason, loaded.describe());
+            if (!repeated) {
+                LOG.errorf("%s; keeping the keys loaded before (%s)", reason, loaded.describe());
+            }
         } else {
             unavailableReason = reason;
-            LOG.errorf("%s; SPNEGO logins are refused until it is fixed", reason);
+            if (!repeated) {
+                // Logged once per distinct problem, not at every check interval.
+                LOG.errorf("%s; SPNEGO logins are refused until it is fixed", reason);
+            }
         }
     }
 
-    private Loaded build(Path path, byte[] content, String fingerprint) throws IOException, GSSException {
+    private Loaded build(Path path, byte[] content, String fingerprint, Loaded previous, Instant now)
+            throws IOException, GSSException {
         Keytab keytab = Keytab.loadKeytab(new java.io.ByteArrayInputStream(content));
         Set<KerberosPrincipal> principals = new LinkedHashSet<>();
-        Set<Object> keys = new HashSet<>();
+        List<KerberosKey> keys = new ArrayList<>();
         List<KeyInfo> infos = new ArrayList<>();
         Set<String> realms = new LinkedHashSet<>();
         for (PrincipalName name : keytab.getPrincipals()) {
@@ -154,6 +185,28 @@ public final class ServiceKeytab {
             principals.add(kp);
             realms.add(name.getRealm());
         }
+        List<RetiredKey> retired = new ArrayList<>();
+        if (previous != null && !infos.isEmpty()) {
+            Set<KeyInfo> current = new HashSet<>(infos);
+            for (int i = 0; i < previous.kerberosKeys().size(); i++) {
+                KeyInfo info = previous.keys().get(i);
+                if (!current.contains(info)) {
+                    retired.add(new RetiredKey(previous.kerberosKeys().get(i), info, now.plus(oldKeyGrace)));
+                }
+            }
+            for (RetiredKey r : previous.retired()) {
+                if (!current.contains(r.info())) {
+                    retired.removeIf(x -> x.info().equals(r.info()));
+                    retired.add(r);
+                }
+            }
+            retired.removeIf(r -> !now.isBefore(r.until()));
+            for (RetiredKey r : retired) {
+                keys.add(r.key());
+                infos.add(r.info());
+                principals.add(r.key().getPrincipal());
+            }
+        }
         if (infos.isEmpty()) {
             Set<String> present = keytab.getPrincipals().stream()
                     .map(n -> String.join("/", n.getNameStrings()) + "@" + n.getRealm())
@@ -165,7 +218,7 @@ public final class ServiceKeytab {
             LOG.warnf("keytab %s holds no AES key (%s): Java refuses DES and RC4; export an AES keytab (on AD set"
                     + " msDS-SupportedEncryptionTypes=24 on the service account)", path, infos);
         }
-        Subject subject = new Subject(true, principals, Set.of(), keys);
+        Subject subject = new Subject(true, principals, Set.of(), new HashSet<Object>(keys));
         GSSManager manager = GSSManager.getInstance();
         GSSName name = servicePrincipal.isPresent()
                 ? manager.createName(servicePrincipal.get(), KRB5_PRINCIPAL_NAME) : null;
@@ -173,7 +226,8 @@ public final class ServiceKeytab {
             GSSCredential credential = Subject.doAs(subject, (PrivilegedExceptionAction<GSSCredential>) () ->
                     manager.createCredential(name, GSSCredential.INDEFINITE_LIFETIME, new Oid[] {SPNEGO, KRB5},
                             GSSCredential.ACCEPT_ONLY));
-            return new Loaded(credential, List.copyOf(infos), Set.copyOf(realms), fingerprint);
+            return new Loaded(credential, List.copyOf(infos), Set.copyOf(realms), fingerprint, List.copyOf(keys),
+                    List.copyOf(retired));
         } catch (PrivilegedActionException e) {
             if (e.getCause() instanceof GSSException g) {
                 throw g;

@@ -23,6 +23,9 @@ import java.util.Set;
 public class SpnegoTokenExchangeGrant implements TokenGrant {
     public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     public static final String SPNEGO_TOKEN_TYPE = "urn:greenshank:params:oauth:token-type:spnego";
+    /** The provider's scopes (as the password grant accepts them); others are dropped, not echoed. */
+    private static final Set<String> SUPPORTED_SCOPES = Set.of("openid", "profile", "email", "groups",
+            "offline_access");
     private static final Map<String, String> CHALLENGE = Map.of("WWW-Authenticate", "Negotiate");
 
     @Inject
@@ -68,7 +71,8 @@ public class SpnegoTokenExchangeGrant implements TokenGrant {
 
     private static Set<String> scopes(TokenRequest request) {
         Set<String> scopes = new LinkedHashSet<>();
-        request.param("scope").ifPresent(s -> scopes.addAll(Arrays.asList(s.trim().split("\\s+"))));
+        request.param("scope").ifPresent(s -> Arrays.stream(s.trim().split("\\s+"))
+                .filter(SUPPORTED_SCOPES::contains).forEach(scopes::add));
         if (scopes.isEmpty()) {
             // A Kerberos exchange is a login: without a scope, the caller wants an ID token.
             scopes.add("openid");

@@ -2,7 +2,9 @@ package io.greenshank.bridge.ldap;
 
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.configuration.ConfigUtils;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -36,6 +38,11 @@ public class DirectoryProducer {
         }
         directory = new LdapDirectory(settings);
         return directory;
+    }
+
+    /** Connects (or starts the demo directory) at start-up, so misconfiguration and the dev warning show at once. */
+    void eager(@Observes StartupEvent ev, Directory directory) {
+        LOG.debugf("directory ready: %s", directory.getClass().getSimpleName());
     }
 
     @PreDestroy

@@ -84,4 +84,11 @@ public interface LdapConfig {
     /** How deep nested groups are followed by recursive search (0 = no nesting). */
     @WithDefault("8")
     int groupNestingDepth();
+
+    /**
+     * How long the expansion of a set of direct groups into all enclosing groups (recursive search) is reused.
+     * Direct membership is always read fresh; only nesting changes can lag by up to this long. 0 disables.
+     */
+    @WithDefault("PT1M")
+    Duration nestedGroupCacheTtl();
 }

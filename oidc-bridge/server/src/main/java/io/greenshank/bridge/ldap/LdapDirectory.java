@@ -55,6 +55,13 @@ public final class LdapDirectory implements Directory, AutoCloseable {
     private final String[] userAttributes;
     private final int timeLimitSeconds;
 
+    private record Expansion(List<String> names, long expiresAtNanos) {
+    }
+
+    /** Direct group DNs (sorted) to every group name they lead to, nesting included. */
+    private final java.util.concurrent.ConcurrentHashMap<List<String>, Expansion> nestedCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public LdapDirectory(LdapSettings settings) throws LDAPException, GeneralSecurityException {
         this(settings, LdapServers.serverSet(settings));
     }
@@ -328,6 +335,29 @@ public final class LdapDirectory implements Directory, AutoCloseable {
      * a visited set stops cycles (A in B, B in A).
      */
     private List<String> nested(List<SearchResultEntry> direct) throws LDAPException {
+        long ttl = s.nestedGroupCacheTtl().toNanos();
+        if (ttl <= 0 || s.groupNestingDepth() == 0) {
+            return expand(direct);
+        }
+        List<String> dns = new ArrayList<>();
+        for (SearchResultEntry g : direct) {
+            dns.add(g.getParsedDN().toNormalizedString());
+        }
+        List<String> key = dns.stream().sorted().toList();
+        long now = System.nanoTime();
+        Expansion hit = nestedCache.get(key);
+        if (hit != null && hit.expiresAtNanos() - now > 0) {
+            return hit.names();
+        }
+        List<String> names = List.copyOf(expand(direct));
+        if (nestedCache.size() > 10_000) {
+            nestedCache.clear();
+        }
+        nestedCache.put(key, new Expansion(names, now + ttl));
+        return names;
+    }
+
+    private List<String> expand(List<SearchResultEntry> direct) throws LDAPException {
         Set<DN> seen = new HashSet<>();
         List<String> out = new ArrayList<>();
         Deque<String> frontier = new ArrayDeque<>();

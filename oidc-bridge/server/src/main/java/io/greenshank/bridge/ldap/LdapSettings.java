@@ -12,7 +12,7 @@ public record LdapSettings(List<String> urls, boolean startTls, boolean allowPla
                            List<String> loginAttributes, String subjectAttribute, String usernameAttribute,
                            String emailAttribute, String nameAttribute, String groupBaseDn, GroupStrategy groupStrategy,
                            String groupFilter, String groupNameAttribute, int groupNestingDepth,
-                           boolean activeDirectory) {
+                           boolean activeDirectory, Duration nestedGroupCacheTtl) {
 
     public LdapSettings {
         urls = List.copyOf(urls);
@@ -34,7 +34,7 @@ public record LdapSettings(List<String> urls, boolean startTls, boolean allowPla
                 c.emailAttribute().orElse(p.emailAttribute()), c.nameAttribute().orElse(p.nameAttribute()),
                 c.groupBaseDn().orElse(userBase), c.groupStrategy().map(GroupStrategy::parse).orElse(p.groupStrategy()),
                 c.groupFilter().orElse(p.groupFilter()), c.groupNameAttribute().orElse(p.groupNameAttribute()),
-                c.groupNestingDepth(), p.activeDirectory());
+                c.groupNestingDepth(), p.activeDirectory(), c.nestedGroupCacheTtl());
     }
 
     /** Settings for a preset with the given connection and bases; for tests and the embedded directory. */
@@ -44,21 +44,36 @@ public record LdapSettings(List<String> urls, boolean startTls, boolean allowPla
                 Optional.ofNullable(bindPassword), Duration.ofSeconds(3), Duration.ofSeconds(5), 4, userBase,
                 p.userFilter(), p.loginAttributes(), p.subjectAttribute(), p.usernameAttribute(), p.emailAttribute(),
                 p.nameAttribute(), groupBase, p.groupStrategy(), p.groupFilter(), p.groupNameAttribute(), 8,
-                p.activeDirectory());
+                p.activeDirectory(), Duration.ofMinutes(1));
     }
 
     public LdapSettings withGroupStrategy(GroupStrategy s) {
         return new LdapSettings(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connectTimeout,
                 responseTimeout, poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute,
                 usernameAttribute, emailAttribute, nameAttribute, groupBaseDn, s, groupFilter, groupNameAttribute,
-                groupNestingDepth, activeDirectory);
+                groupNestingDepth, activeDirectory, nestedGroupCacheTtl);
+    }
+
+    public LdapSettings withNestedGroupCacheTtl(Duration ttl) {
+        return new LdapSettings(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connectTimeout,
+                responseTimeout, poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute,
+                usernameAttribute, emailAttribute, nameAttribute, groupBaseDn, groupStrategy, groupFilter,
+                groupNameAttribute, groupNestingDepth, activeDirectory, ttl);
+    }
+
+    public LdapSettings withTransport(List<String> newUrls, boolean newStartTls, boolean newAllowPlain,
+                                      Optional<String> newCaFile) {
+        return new LdapSettings(newUrls, newStartTls, newAllowPlain, newCaFile, bindDn, bindPassword,
+                connectTimeout, responseTimeout, poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute,
+                usernameAttribute, emailAttribute, nameAttribute, groupBaseDn, groupStrategy, groupFilter,
+                groupNameAttribute, groupNestingDepth, activeDirectory, nestedGroupCacheTtl);
     }
 
     public LdapSettings withTimeouts(Duration connect, Duration response) {
         return new LdapSettings(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connect, response,
                 poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute, usernameAttribute, emailAttribute,
                 nameAttribute, groupBaseDn, groupStrategy, groupFilter, groupNameAttribute, groupNestingDepth,
-                activeDirectory);
+                activeDirectory, nestedGroupCacheTtl);
     }
 
     @Override

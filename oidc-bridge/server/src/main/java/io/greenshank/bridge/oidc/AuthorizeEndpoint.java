@@ -77,6 +77,8 @@ public class AuthorizeEndpoint {
         String redirectUri = q.getFirst("redirect_uri");
         if (client.isEmpty() || !client.get().allowsRedirect(redirectUri)) {
             // Never redirect to an unverified URI (open redirector).
+            LOG.infof("authorize refused: %s", client.isEmpty() ? "unknown client_id"
+                    : "redirect_uri not registered for client " + client.get().id());
             return page(400, "Invalid request", "Unknown client or unregistered redirect_uri.");
         }
         OidcClient c = client.get();

@@ -172,6 +172,18 @@ class KerberosBridgeEndToEndTest {
     }
 
     @Test
+    void anExpiredTicketIsA401TellingTheUserToRunKinit() throws Exception {
+        long now = System.currentTimeMillis();
+        String expired = Base64.getEncoder().encodeToString(TicketTimesTest.token(now - 7_200_000L, now - 3_600_000L));
+        Response r = given().relaxedHTTPSValidation().header("Authorization", "Negotiate " + expired)
+                .formParam("grant_type", EXCHANGE).formParam("subject_token_type", SPNEGO_TYPE)
+                .formParam("client_id", "kubectl").post(issuer() + "/token");
+        r.then().statusCode(401).header("WWW-Authenticate", "Negotiate");
+        assertThat(r.jsonPath().getString("error")).isEqualTo("invalid_grant");
+        assertThat(r.jsonPath().getString("error_description")).contains("expired").contains("kinit");
+    }
+
+    @Test
     void browsersGetNegotiateThenTheFormOrACodeWhenTheyHaveATicket() throws Exception {
         String verifier = "k".repeat(50);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -210,6 +222,26 @@ class KerberosBridgeEndToEndTest {
             assertThat(claims).containsEntry("preferred_username", "alice");
             assertThat(claims.get("amr")).isEqualTo(List.of("kerberos"));
         }
+    }
+
+    @Test
+    void withoutATicketThePluginFallsBackToTheBridgesPasswordGrantOnATerminal() throws Exception {
+        PluginInstall plugin = PluginInstall.into(Files.createTempDirectory(work, "bin-"));
+        Map<String, String> env = new HashMap<>(kdc.env(work.resolve("no-ccache-here")));
+        env.put("GREENSHANK_CACHE_DIR", work.resolve("cache-password").toString());
+        String shown = plugin.runOnTerminal(List.of("token", "--issuer", issuer(), "--client-id", "kubectl",
+                        "--certificate-authority", KerberosTestProfile.bridgeCertificate().toString()), env,
+                List.of(new String[] {"Greenshank login", "bob"}, new String[] {"Password for bob: ", "bob-password"}));
+        assertThat(shown).doesNotContain("bob-password");
+        assertThat(shown).contains("\"preferred_username\": \"bob\"").contains("\"pwd\"");
+
+        // Without a terminal and without a ticket, there is nothing to fall back to.
+        Map<String, String> noTty = new HashMap<>(env);
+        noTty.put("GREENSHANK_CACHE_DIR", work.resolve("cache-notty").toString());
+        PluginInstall.Result r = plugin.run(List.of("get-token", "--issuer", issuer(), "--certificate-authority",
+                KerberosTestProfile.bridgeCertificate().toString()), noTty);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("no Kerberos ticket: run kinit");
     }
 
     @Test

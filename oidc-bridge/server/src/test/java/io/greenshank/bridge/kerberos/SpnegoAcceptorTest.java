@@ -10,7 +10,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.security.PrivilegedExceptionAction;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.security.auth.Subject;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.Configuration;
+import javax.security.auth.login.LoginContext;
+import org.ietf.jgss.GSSContext;
+import org.ietf.jgss.GSSManager;
+import org.ietf.jgss.GSSName;
+import org.ietf.jgss.Oid;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +56,40 @@ class SpnegoAcceptorTest {
     }
 
     static SpnegoAcceptor acceptor(Path keytab, Optional<String> principal) {
-        return new SpnegoAcceptor(new ServiceKeytab(Optional.of(keytab), principal, Duration.ZERO, Clock.systemUTC()));
+        return acceptor(keytab, principal, Duration.ZERO);
+    }
+
+    static SpnegoAcceptor acceptor(Path keytab, Optional<String> principal, Duration oldKeyGrace) {
+        return new SpnegoAcceptor(new ServiceKeytab(Optional.of(keytab), principal, Duration.ZERO, oldKeyGrace,
+                Clock.systemUTC()));
+    }
+
+    /** Several tokens from one login: the JDK reuses the service ticket, so they share its key version. */
+    static List<byte[]> tokensFromOneTicket(String service, int n) throws Exception {
+        Configuration config = new Configuration() {
+            @Override
+            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+                return new AppConfigurationEntry[] {new AppConfigurationEntry(
+                        "com.sun.security.auth.module.Krb5LoginModule",
+                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
+                        Map.of("useTicketCache", "true", "ticketCache", aliceCcache.toString(), "doNotPrompt",
+                                "true"))};
+            }
+        };
+        LoginContext login = new LoginContext("test", new Subject(), null, config);
+        login.login();
+        return Subject.doAs(login.getSubject(), (PrivilegedExceptionAction<List<byte[]>>) () -> {
+            GSSManager manager = GSSManager.getInstance();
+            GSSName server = manager.createName(service, new Oid("1.2.840.113554.1.2.2.1"));
+            List<byte[]> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                GSSContext ctx = manager.createContext(server, new Oid("1.3.6.1.5.5.2"), null,
+                        GSSContext.DEFAULT_LIFETIME);
+                out.add(ctx.initSecContext(new byte[0], 0, 0));
+                ctx.dispose();
+            }
+            return out;
+        });
     }
 
     @Test
@@ -102,23 +147,43 @@ class SpnegoAcceptorTest {
     }
 
     @Test
-    void picksUpARotatedKeytabWithoutARestart() throws Exception {
+    void picksUpARotatedKeytabWithoutARestartAndDropsOldKeysWithoutGrace() throws Exception {
         String principal = "HTTP/rotate.localhost@" + MitKdc.REALM;
         Path live = work.resolve("rotate.keytab");
         kdc.addService("HTTP/rotate.localhost", live);
-        SpnegoAcceptor acceptor = acceptor(live, Optional.of(principal));
-        byte[] beforeRotation = token(principal);
-        assertThat(acceptor.accept(beforeRotation)).isInstanceOf(SpnegoOutcome.Accepted.class);
+        SpnegoAcceptor acceptor = acceptor(live, Optional.of(principal), Duration.ZERO);
+        List<byte[]> oldTicket = tokensFromOneTicket(principal, 2);
+        assertThat(acceptor.accept(oldTicket.get(0))).isInstanceOf(SpnegoOutcome.Accepted.class);
 
-        // The KDC gets new keys (kvno+1); the operator installs a keytab holding only those, by atomic rename.
-        Path fresh = work.resolve("rotate-new.keytab");
-        kdc.rotate("HTTP/rotate.localhost", fresh);
+        rotate("HTTP/rotate.localhost", live);
+
+        assertThat(acceptor.accept(token(principal))).as("new kvno").isInstanceOf(SpnegoOutcome.Accepted.class);
+        SpnegoOutcome.Rejected stale = rejected(acceptor.accept(oldTicket.get(1)));
+        assertThat(stale.reason()).isEqualTo(RejectionReason.WRONG_SERVICE);
+        assertThat(stale.detail()).contains("kvno 2");
+    }
+
+    @Test
+    void keepsRetiredKeysForTheGracePeriodSoIssuedTicketsStayGood() throws Exception {
+        String principal = "HTTP/grace.localhost@" + MitKdc.REALM;
+        Path live = work.resolve("grace.keytab");
+        kdc.addService("HTTP/grace.localhost", live);
+        SpnegoAcceptor acceptor = acceptor(live, Optional.of(principal), Duration.ofHours(10));
+        List<byte[]> oldTicket = tokensFromOneTicket(principal, 2);
+        assertThat(acceptor.accept(oldTicket.get(0))).isInstanceOf(SpnegoOutcome.Accepted.class);
+
+        rotate("HTTP/grace.localhost", live);
+
+        assertThat(acceptor.accept(token(principal))).as("new kvno").isInstanceOf(SpnegoOutcome.Accepted.class);
+        assertThat(acceptor.accept(oldTicket.get(1))).as("old kvno within grace")
+                .isInstanceOf(SpnegoOutcome.Accepted.class);
+    }
+
+    /** The KDC gets new keys (kvno+1); the operator installs a keytab holding only those, by atomic rename. */
+    private static void rotate(String service, Path live) throws Exception {
+        Path fresh = work.resolve("fresh-" + System.nanoTime() + ".keytab");
+        kdc.rotate(service, fresh);
         Files.move(fresh, live, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-
-        assertThat(acceptor.accept(token(principal))).isInstanceOf(SpnegoOutcome.Accepted.class);
-        byte[] oldKvno = beforeRotation.clone();
-        SpnegoOutcome stale = acceptor.accept(oldKvno);
-        assertThat(stale).isInstanceOf(SpnegoOutcome.Rejected.class);
     }
 
     @Test

@@ -61,6 +61,7 @@ class SambaAdDirectoryTest {
                 "--given-name=Alice", "--surname=Adams", s);
         run("samba-tool", "user", "create", "dave", "Dave-Passw0rd!x", s);
         run("samba-tool", "user", "disable", "dave", s);
+        run("samba-tool", "user", "create", "erin", "Erin-Passw0rd!x", "--must-change-at-next-login", s);
         run("samba-tool", "group", "add", "ml-engineers", s);
         run("samba-tool", "group", "add", "data-science", s);
         run("samba-tool", "group", "add", "all-staff", s);
@@ -136,6 +137,15 @@ class SambaAdDirectoryTest {
         assertThat(directory.findUser("dave")).get().extracting(DirectoryUser::status)
                 .isEqualTo(AccountStatus.DISABLED);
         assertThatThrownBy(() -> directory.authenticate("dave", "Dave-Passw0rd!x"))
+                .extracting(e -> ((LoginFailedException) e).reason())
+                .isEqualTo(LoginFailedException.Reason.ACCOUNT_DISABLED);
+    }
+
+    @Test
+    void mustChangePasswordAtNextLogonIsRefused() throws Exception {
+        assertThat(directory.findUser("erin")).get().extracting(DirectoryUser::status)
+                .isEqualTo(AccountStatus.DISABLED);
+        assertThatThrownBy(() -> directory.authenticate("erin", "Erin-Passw0rd!x"))
                 .extracting(e -> ((LoginFailedException) e).reason())
                 .isEqualTo(LoginFailedException.Reason.ACCOUNT_DISABLED);
     }

@@ -27,14 +27,24 @@ public final class Slapd implements AutoCloseable {
     private final Path dir;
     private Process process;
     private final int port;
+    private final int tlsPort;
 
-    private Slapd(Path dir, Process process, int port) {
+    private Slapd(Path dir, Process process, int port, int tlsPort) {
         this.dir = dir;
         this.process = process;
         this.port = port;
+        this.tlsPort = tlsPort;
     }
 
     public static Slapd start() throws Exception {
+        return start(false);
+    }
+
+    /**
+     * @param tls also listen for LDAPS and offer StartTLS, with a self-signed certificate for 127.0.0.1 whose
+     *            PEM is {@link #caFile()}
+     */
+    public static Slapd start(boolean tls) throws Exception {
         Path dir = Files.createTempDirectory("greenshank-slapd");
         Path data = Files.createDirectories(dir.resolve("data"));
         Path conf = dir.resolve("slapd.conf");
@@ -47,6 +57,8 @@ public final class Slapd implements AutoCloseable {
                 "moduleload back_mdb",
                 "moduleload ppolicy",
                 "pidfile " + dir.resolve("slapd.pid"),
+                tls ? "TLSCertificateFile " + dir.resolve("tls/tls.crt") : "",
+                tls ? "TLSCertificateKeyFile " + dir.resolve("tls/tls.key") : "",
                 "database mdb",
                 "maxsize 104857600",
                 "suffix \"" + BASE + "\"",
@@ -61,12 +73,13 @@ public final class Slapd implements AutoCloseable {
                 ""), StandardCharsets.UTF_8);
         Path ldif = dir.resolve("data.ldif");
         Files.writeString(ldif, ldif(), StandardCharsets.UTF_8);
-        run(List.of("/usr/sbin/slapadd", "-f", conf.toString(), "-l", ldif.toString()));
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+        if (tls) {
+            io.greenshank.bridge.tls.SelfSignedCertificate.ensure(dir.resolve("tls"));
         }
-        Slapd slapd = new Slapd(dir, null, port);
+        run(List.of("/usr/sbin/slapadd", "-f", conf.toString(), "-l", ldif.toString()));
+        int port = freePort();
+        int tlsPort = tls ? freePort() : -1;
+        Slapd slapd = new Slapd(dir, null, port, tlsPort);
         slapd.launch();
         return slapd;
     }
@@ -76,12 +89,29 @@ public final class Slapd implements AutoCloseable {
         launch();
     }
 
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public String ldapsUrl() {
+        return "ldaps://127.0.0.1:" + tlsPort;
+    }
+
+    public String caFile() {
+        return dir.resolve("tls/tls.crt").toString();
+    }
+
     private void launch() throws Exception {
-        Process p = new ProcessBuilder("/usr/sbin/slapd", "-h", "ldap://127.0.0.1:" + port + "/", "-f",
+        String listen = "ldap://127.0.0.1:" + port + "/" + (tlsPort > 0 ? " ldaps://127.0.0.1:" + tlsPort + "/" : "");
+        Process p = new ProcessBuilder("/usr/sbin/slapd", "-h", listen, "-f",
                 dir.resolve("slapd.conf").toString(), "-d", "0").redirectErrorStream(true)
                 .redirectOutput(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("slapd.log").toFile()))
                 .start();
         process = p;
+        // If the test JVM exits without closing us, slapd must not outlive it.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
         Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
         while (Instant.now().isBefore(deadline)) {
             if (!p.isAlive()) {

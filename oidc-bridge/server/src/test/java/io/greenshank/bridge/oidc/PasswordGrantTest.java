@@ -74,5 +74,6 @@ class PasswordGrantTest {
         given().get("/.well-known/openid-configuration").then().statusCode(200)
                 .body("code_challenge_methods_supported", equalTo(List.of("S256")));
         given().get("/keys").then().statusCode(200).body("keys[0].kty", equalTo("RSA"));
+        given().get("/q/health/ready").then().statusCode(200).body("checks[0].name", equalTo("signing-keys"));
     }
 }

@@ -173,9 +173,26 @@ class RelyingPartyFlowTest {
                 new RefreshTokenGrant(second)).toHTTPRequest().send());
         assertThat(afterRevoke.indicatesSuccess()).isFalse();
 
+        // The password grant, right and wrong, is in the captured window too.
+        String pwGrant = "grant_type=password&client_id=kubectl&username=bob&scope=openid&password=";
+        HttpResponse<String> pg = http.send(HttpRequest.newBuilder(op.getTokenEndpointURI())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(pwGrant + "bob-password")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(pg.statusCode()).isEqualTo(200);
+        String bobTokens = pg.body();
+        http.send(HttpRequest.newBuilder(op.getTokenEndpointURI())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(pwGrant + "bob-wrong-guess")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher bobAccess = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(bobTokens);
+        assertThat(bobAccess.find()).isTrue();
+
         String all = String.join("\n", logs);
         assertThat(logs).isNotEmpty();
         assertThat(all).doesNotContain("alice-password").doesNotContain("not-it")
+                .doesNotContain("bob-password").doesNotContain("bob-wrong-guess")
+                .doesNotContain(bobAccess.group(1))
                 .doesNotContain(first.getValue()).doesNotContain(second.getValue())
                 .doesNotContain(idToken.getParsedString())
                 .doesNotContain(ok.getOIDCTokens().getAccessToken().getValue())

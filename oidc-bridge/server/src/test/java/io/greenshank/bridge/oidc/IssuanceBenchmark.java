@@ -1,0 +1,338 @@
+package io.greenshank.bridge.oidc;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import io.greenshank.bridge.client.OidcClient;
+import io.greenshank.bridge.keys.KeyManager;
+import io.greenshank.bridge.keys.MemoryKeyRingStore;
+import io.greenshank.bridge.ldap.AccountStatus;
+import io.greenshank.bridge.ldap.DirectoryUser;
+import io.greenshank.bridge.ldap.Slapd;
+import io.greenshank.bridge.ldap.SlapdResource;
+import io.greenshank.bridge.token.AuthenticatedUser;
+import io.greenshank.bridge.token.RefreshTokens;
+import io.greenshank.bridge.token.TokenConfig;
+import io.greenshank.bridge.token.TokenMinter;
+import io.greenshank.identity.AuthMethod;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Load harness (not part of {@code verify}: run it by name, see docs/bridge-notes.md). Each figure is a ratio
+ * against a floor measured in the same run on the same machine.
+ */
+@QuarkusTest
+@TestProfile(SlapdProfile.class)
+class IssuanceBenchmark {
+
+    static final int THREADS = Integer.getInteger("bench.threads", 4);
+    static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 3));
+    static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 10));
+    static final List<String> REPORT = new ArrayList<>();
+
+    @TestHTTPResource("/")
+    URL base;
+
+    interface Op {
+        boolean run() throws Exception;
+    }
+
+    record Result(double perSecond, Histogram latency, long errors) {
+        String describe() {
+            return String.format("%.0f/s (p50 %.2f ms, p99 %.2f ms, errors %d)", perSecond,
+                    latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3, errors);
+        }
+    }
+
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+
+    static Result load(Op op) throws Exception {
+        return load(op, MEASURE);
+    }
+
+    static Result load(Op op, Duration measure) throws Exception {
+        ConcurrentHistogram h = new ConcurrentHistogram(3);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long t = drive(op, measure, h, ok, errors);
+        return new Result(ok.get() / (t / 1e9), h, errors.get());
+    }
+
+    /**
+     * Ours and the floor alternate in {@link #ROUNDS} short rounds after a warm-up of each, so load from other
+     * processes on this shared machine hits both alike; the reported ratio is the median of the rounds' ratios.
+     */
+    static void compare(String what, Op ours, String floorName, Op floor) throws Exception {
+        drive(floor, WARMUP, new ConcurrentHistogram(3), new AtomicLong(), new AtomicLong());
+        drive(ours, WARMUP, new ConcurrentHistogram(3), new AtomicLong(), new AtomicLong());
+        Duration slice = MEASURE.dividedBy(ROUNDS);
+        List<Double> ratios = new ArrayList<>();
+        Result lastOurs = null;
+        Result lastFloor = null;
+        for (int i = 0; i < ROUNDS; i++) {
+            lastFloor = load(floor, slice);
+            lastOurs = load(ours, slice);
+            ratios.add(lastOurs.perSecond() / lastFloor.perSecond());
+        }
+        ratios.sort(Double::compare);
+        String line = String.format("%s: %s | floor (%s): %s | ratio %.2f (median of %d interleaved rounds %s;"
+                + " threads %d, %ds each side)", what, lastOurs.describe(), floorName, lastFloor.describe(),
+                ratios.get(ratios.size() / 2), ROUNDS, ratios.stream().map(r -> String.format("%.2f", r)).toList(),
+                THREADS, MEASURE.toSeconds());
+        REPORT.add(line);
+        System.out.println("BENCH " + line);
+    }
+
+    private static long drive(Op op, Duration d, Histogram h, AtomicLong ok, AtomicLong errors) throws Exception {
+        CountDownLatch done = new CountDownLatch(THREADS);
+        long start = System.nanoTime();
+        long end = start + d.toNanos();
+        for (int i = 0; i < THREADS; i++) {
+            Thread th = new Thread(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        if (op.run()) {
+                            ok.incrementAndGet();
+                            h.recordValue((System.nanoTime() - t0) / 1_000);
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                } finally {
+                    done.countDown();
+                }
+            });
+            th.start();
+        }
+        done.await();
+        return System.nanoTime() - start;
+    }
+
+    @Test
+    void passwordGrantIssuanceVersusDirectSearchAndBind() throws Exception {
+        Slapd slapd = SlapdResource.slapd;
+        // Floor: the same directory work done directly with UnboundID pools (service-bound search + user bind).
+        LDAPConnectionPool search = new LDAPConnectionPool(new LDAPConnection("127.0.0.1", slapd.port(),
+                Slapd.ROOT_DN, Slapd.ROOT_PW), THREADS, THREADS);
+        LDAPConnectionPool bind = new LDAPConnectionPool(new LDAPConnection("127.0.0.1", slapd.port()), THREADS,
+                THREADS);
+        Vertx vertx = Vertx.vertx();
+        VertxLoad http = new VertxLoad(vertx);
+        String form = "grant_type=password&client_id=kubectl&username=alice&password=alice-secret-1&scope=openid";
+        io.greenshank.bridge.ldap.LdapDirectory directory = new io.greenshank.bridge.ldap.LdapDirectory(
+                slapd.settings());
+        try {
+            compare("LdapDirectory.authenticate alone (no HTTP, no signing)",
+                    () -> directory.authenticate("alice", "alice-secret-1") != null,
+                    "direct UnboundID search + bind", () -> floorOp(search, bind));
+            compare("password grant (HTTP; user search + direct-group search + bind; nested groups cached;"
+                    + " 2 RS256 signatures; refresh token)",
+                    () -> http.post(base.getPort(), "/token", form) == 200,
+                    "direct UnboundID search + bind", () -> floorOp(search, bind));
+            // The same grant against a floor that also does the signing every token needs (two bare RS256 signs
+            // with Nimbus): what the bridge adds on top of unavoidable directory and signing work.
+            RSAKey rsa = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("bench").generate();
+            RSASSASigner signer = new RSASSASigner(rsa);
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://bridge.example").subject("s")
+                    .audience("kubectl").expirationTime(new Date()).issueTime(new Date()).build();
+            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("bench").build();
+            compare("password grant (as above)",
+                    () -> http.post(base.getPort(), "/token", form) == 200,
+                    "direct UnboundID search + bind + 2 bare RS256 signatures", () -> {
+                        floorOp(search, bind);
+                        for (int i = 0; i < 2; i++) {
+                            SignedJWT jwt = new SignedJWT(header, claims);
+                            jwt.sign(signer);
+                            jwt.serialize();
+                        }
+                        return true;
+                    });
+        } finally {
+            vertx.close();
+            directory.close();
+            search.close();
+            bind.close();
+        }
+    }
+
+    private static boolean floorOp(LDAPConnectionPool search, LDAPConnectionPool bind) throws Exception {
+        SearchResultEntry e = search.searchForEntry(new SearchRequest(Slapd.PEOPLE, SearchScope.SUB,
+                Filter.createANDFilter(Filter.create("(objectClass=inetOrgPerson)"),
+                        Filter.createEqualityFilter("uid", "alice")), "entryUUID", "uid", "mail", "cn"));
+        LDAPConnection c = bind.getConnection();
+        try {
+            c.bind(new SimpleBindRequest(e.getDN(), "alice-secret-1"));
+        } finally {
+            bind.releaseConnection(c);
+        }
+        return true;
+    }
+
+    @Test
+    void signingCostPerToken() throws Exception {
+        for (String alg : List.of("RS256", "ES256")) {
+            KeyManager km = new KeyManager(new MemoryKeyRingStore(), Clock.systemUTC(), Duration.ofDays(30),
+                    Duration.ofHours(6), Duration.ofMinutes(10), KeyManager.generator(alg));
+            km.refresh();
+            TokenMinter minter = new TokenMinter(km, new RefreshTokens(Clock.systemUTC()), lifetimes(),
+                    Clock.systemUTC());
+            OidcClient client = new OidcClient("kubectl", Optional.empty(), List.of(), Set.of("password"),
+                    List.of());
+            DirectoryUser u = new DirectoryUser("5b2c1f0e-8a43-4c1e-9d6b-0f3e2a1c7d55", "alice",
+                    "uid=alice,ou=people,dc=example,dc=test", Optional.of("alice@example.test"),
+                    Optional.of("Alice Adams"), List.of("ml-engineers", "data-science", "all-staff"),
+                    AccountStatus.ACTIVE);
+            GrantResult g = GrantResult.of(AuthenticatedUser.of(u, AuthMethod.PASSWORD, Instant.now()),
+                    Set.of("openid"));
+            var jwk = km.ring().keys().get(0).jwk();
+            com.nimbusds.jose.JWSSigner bare = jwk instanceof RSAKey r ? new RSASSASigner(r)
+                    : new ECDSASigner((ECKey) jwk);
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://bridge.example").subject(u.subject())
+                    .audience("kubectl").expirationTime(new Date()).issueTime(new Date())
+                    .claim("groups", u.groups()).claim("email", "alice@example.test").build();
+            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.parse(alg)).keyID(jwk.getKeyID()).build();
+            int n = alg.equals("RS256") ? 2_000 : 5_000;
+            for (int i = 0; i < n / 4; i++) {
+                minter.mint("https://bridge.example", client, g);
+                SignedJWT s = new SignedJWT(header, claims);
+                s.sign(bare);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                minter.mint("https://bridge.example", client, g);
+            }
+            double mintUs = (System.nanoTime() - t0) / 1e3 / n;
+            t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                SignedJWT s = new SignedJWT(header, claims);
+                s.sign(bare);
+                s.serialize();
+            }
+            double signUs = (System.nanoTime() - t0) / 1e3 / n;
+            String line = String.format("%s: mint (ID + access token) %.0f µs per token pair = %.0f µs per token;"
+                    + " floor bare Nimbus sign %.0f µs per token; ratio floor/ours %.2f", alg, mintUs, mintUs / 2,
+                    signUs, signUs / (mintUs / 2));
+            REPORT.add(line);
+            System.out.println("BENCH " + line);
+        }
+    }
+
+    @Test
+    void jwksServingVersusARawVertxServer() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI jwks = base.toURI().resolve("/keys");
+        String body = http.send(HttpRequest.newBuilder(jwks).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Vertx vertx = Vertx.vertx();
+        VertxLoad load = new VertxLoad(vertx);
+        HttpServer raw = vertx.createHttpServer().requestHandler(r -> r.response()
+                .putHeader("Content-Type", "application/jwk-set+json").end(body));
+        raw.listen(0, "localhost").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            compare("JWKS GET /keys", () -> load.get(base.getPort(), "/keys") == 200,
+                    "raw Vert.x server returning the same bytes", () -> load.get(raw.actualPort(), "/keys") == 200);
+        } finally {
+            raw.close();
+            vertx.close();
+        }
+    }
+
+    /**
+     * A blocking HTTP/1.1 load client on Vert.x (TCP_NODELAY, keep-alive, one write per request); the JDK client
+     * writes a POST's headers and body separately, which Nagle and delayed ACKs turn into 40 ms stalls.
+     */
+    static final class VertxLoad {
+        private final io.vertx.core.http.HttpClient client;
+
+        VertxLoad(Vertx vertx) {
+            client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setTcpNoDelay(true)
+                    .setKeepAlive(true).setMaxPoolSize(THREADS * 2));
+        }
+
+        int post(int port, String path, String form) throws Exception {
+            return client.request(io.vertx.core.http.HttpMethod.POST, port, "localhost", path)
+                    .compose(r -> r.putHeader("Content-Type", "application/x-www-form-urlencoded")
+                            .send(io.vertx.core.buffer.Buffer.buffer(form)))
+                    .compose(resp -> resp.body().map(b -> resp.statusCode()))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+
+        int get(int port, String path) throws Exception {
+            return client.request(io.vertx.core.http.HttpMethod.GET, port, "localhost", path)
+                    .compose(r -> r.send())
+                    .compose(resp -> resp.body().map(b -> resp.statusCode()))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterAll
+    static void write() throws Exception {
+        Path out = Path.of("target/benchmarks/bridge.txt");
+        Files.createDirectories(out.getParent());
+        Files.write(out, REPORT);
+    }
+
+    static TokenConfig lifetimes() {
+        return new TokenConfig() {
+            @Override
+            public Duration idTokenLifetime() {
+                return Duration.ofMinutes(10);
+            }
+
+            @Override
+            public Duration accessTokenLifetime() {
+                return Duration.ofMinutes(10);
+            }
+
+            @Override
+            public Duration refreshTokenLifetime() {
+                return Duration.ofHours(12);
+            }
+
+            @Override
+            public Duration authorizationCodeLifetime() {
+                return Duration.ofMinutes(1);
+            }
+        };
+    }
+}
