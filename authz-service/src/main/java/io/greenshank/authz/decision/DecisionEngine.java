@@ -120,6 +120,11 @@ public final class DecisionEngine {
         return null;
     }
 
+    /** The deny for a request whose protocol framing is malformed (before the decision core could run). */
+    public Decision malformed(String reason) {
+        return badRequest(reason);
+    }
+
     private Decision badRequest(String reason) {
         return new Decision(Decision.Outcome.DENY, 400, reason, Optional.empty(), "", Map.of(), List.of(),
                 Map.of("x-greenshank-reason", reason), body("bad_request", reason));
