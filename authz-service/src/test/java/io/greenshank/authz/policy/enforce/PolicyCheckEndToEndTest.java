@@ -153,6 +153,8 @@ class PolicyCheckEndToEndTest {
             CheckResponse r = check("user@example.com", "GET", path, Map.of());
             assertThat(r.getDeniedResponse().getStatus().getCodeValue()).as(path).isEqualTo(403);
             assertThat(reason(r)).as(path).isEqualTo("policy_denied");
+            assertThat(r.getDeniedResponse().getBody()).as(path)
+                    .contains("\"reason\":\"policy_denied\"").containsPattern("\"policy\":\"[^\"]*deny-debug-endpoints#0\"");
         }
     }
 
