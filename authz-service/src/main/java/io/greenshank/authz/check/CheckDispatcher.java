@@ -55,6 +55,11 @@ public final class CheckDispatcher {
                 .thenApply(d -> record(request, d, start));
     }
 
+    /** Refuses a request the protocol adapter found malformed, recorded like any other decision. */
+    public CompletionStage<Decision> refuse(CheckAttributes request, String reason) {
+        return CompletableFuture.completedFuture(record(request, engine.malformed(reason), System.nanoTime()));
+    }
+
     private Decision record(CheckAttributes request, Decision d, long start) {
         long nanos = System.nanoTime() - start;
         try {

@@ -3,6 +3,7 @@ package io.greenshank.authz.check;
 import io.greenshank.authz.config.AuthzConfig;
 import io.greenshank.authz.decision.CheckAttributes;
 import io.greenshank.authz.decision.Decision;
+import io.greenshank.authz.mesh.ForwardedClientCert;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -14,6 +15,7 @@ import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Envoy's HTTP ext_authz protocol ({@code http_service}): Envoy sends the original method, {@code path_prefix} +
@@ -25,6 +27,7 @@ import java.util.Map;
 public class HttpCheckRoute {
 
     static final String HEADERS_TO_REMOVE = "x-envoy-auth-headers-to-remove";
+    static final String XFCC = "x-forwarded-client-cert";
 
     @Inject
     CheckDispatcher dispatcher;
@@ -34,10 +37,11 @@ public class HttpCheckRoute {
 
     void register(@Observes Router router) {
         String prefix = config.httpPathPrefix();
-        router.route(prefix + "/*").order(-1000).handler(ctx -> handle(ctx, prefix));
+        boolean trustXfcc = config.mesh().trustForwardedClientCert();
+        router.route(prefix + "/*").order(-1000).handler(ctx -> handle(ctx, prefix, trustXfcc));
     }
 
-    private void handle(RoutingContext ctx, String prefix) {
+    private void handle(RoutingContext ctx, String prefix, boolean trustXfcc) {
         HttpServerRequest req = ctx.request();
         CheckAttributes attributes;
         try {
@@ -45,8 +49,21 @@ public class HttpCheckRoute {
         } catch (RuntimeException e) {
             attributes = new CheckAttributes("http", "", "", "", "", "", null, null, null, "", null);
         }
+        CompletionStage<Decision> decided;
+        String xfcc = trustXfcc ? attributes.header(XFCC) : null;
+        if (xfcc == null) {
+            decided = dispatcher.check(attributes);
+        } else {
+            try {
+                String peer = ForwardedClientCert.parse(xfcc).peerUri().orElse("");
+                attributes = attributes.withSourcePrincipal(peer);
+                decided = dispatcher.check(attributes);
+            } catch (ForwardedClientCert.MalformedException e) {
+                decided = dispatcher.refuse(attributes, "xfcc_malformed");
+            }
+        }
         CheckAttributes a = attributes;
-        dispatcher.check(a).whenComplete((d, failure) -> {
+        decided.whenComplete((d, failure) -> {
             Decision decision = d != null ? d : dispatcher.engine().error(a, "internal_error");
             try {
                 write(ctx.response(), decision);

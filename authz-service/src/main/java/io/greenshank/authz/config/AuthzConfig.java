@@ -59,6 +59,12 @@ public interface AuthzConfig {
 
         Optional<Path> jwksFile();
 
+        /** PEM CA bundle trusted (instead of the JDK trust store) for this issuer's discovery and JWKS fetches. */
+        Optional<Path> caFile();
+
+        /** File whose content is sent as a bearer token with this issuer's fetches (HTTPS, configured origin only). */
+        Optional<Path> bearerTokenFile();
+
         @WithDefault("60s")
         Duration clockSkew();
 
@@ -149,6 +155,13 @@ public interface AuthzConfig {
         /** When true, a request with no credentials but a mesh peer (source.principal) is that workload. */
         @WithDefault("false")
         boolean authenticatePeers();
+
+        /**
+         * HTTP protocol only: take the mesh peer from Envoy's {@code x-forwarded-client-cert} (first URI of the last
+         * element). Only safe when Envoy sanitizes the header (SANITIZE_SET, or APPEND_FORWARD with STRICT mTLS).
+         */
+        @WithDefault("false")
+        boolean trustForwardedClientCert();
     }
 
     interface DevIssuer {

@@ -43,6 +43,12 @@ public record CheckAttributes(String protocol, String method, String scheme, Str
         contextExtensions = contextExtensions == null ? Map.of() : contextExtensions;
     }
 
+    /** The same request with the source peer's principal replaced. */
+    public CheckAttributes withSourcePrincipal(String principal) {
+        return new CheckAttributes(protocol, method, scheme, host, path, query, headers,
+                new Peer(principal, source.address(), source.port()), destination, sni, contextExtensions);
+    }
+
     public String header(String lowerCaseName) {
         return headers.get(lowerCaseName);
     }

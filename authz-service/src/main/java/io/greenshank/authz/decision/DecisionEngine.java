@@ -120,6 +120,11 @@ public final class DecisionEngine {
         return null;
     }
 
+    /** The deny for a request whose protocol framing is malformed (before the decision core could run). */
+    public Decision malformed(String reason) {
+        return badRequest(reason);
+    }
+
     private Decision badRequest(String reason) {
         return new Decision(Decision.Outcome.DENY, 400, reason, Optional.empty(), "", Map.of(), List.of(),
                 Map.of("x-greenshank-reason", reason), body("bad_request", reason));
@@ -157,7 +162,8 @@ public final class DecisionEngine {
                 return unauthenticated(request, result.reason(), "no credentials", result.policy());
             }
             return new Decision(Decision.Outcome.DENY, 403, result.reason(), identity, result.policy(), Map.of(),
-                    List.of(), Map.of("x-greenshank-reason", result.reason()), body("forbidden", result.reason()));
+                    List.of(), Map.of("x-greenshank-reason", result.reason()),
+                    forbiddenBody(result.reason(), result.policy()));
         }
         Map<String, String> set = new LinkedHashMap<>();
         if (identity.isPresent()) {
@@ -230,5 +236,13 @@ public final class DecisionEngine {
 
     private static String body(String error, String reason) {
         return "{\"error\":" + Json.quote(error) + ",\"reason\":" + Json.quote(reason) + "}";
+    }
+
+    /** A refusal names the policy and rule that decided it, so the person refused can ask for the right change. */
+    private static String forbiddenBody(String reason, String policy) {
+        if (policy == null || policy.isEmpty()) {
+            return body("forbidden", reason);
+        }
+        return "{\"error\":\"forbidden\",\"reason\":" + Json.quote(reason) + ",\"policy\":" + Json.quote(policy) + "}";
     }
 }

@@ -2,12 +2,39 @@ package io.greenshank.authz.bench;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
 import java.util.Map;
 
-/** The sidecar as deployed, except that the decision log is off (surefire would capture a line per Check). */
+/**
+ * The sidecar as deployed, except that the decision log is off (surefire would capture a line per Check) unless
+ * {@code -Dbench.decisionLog=true}. {@code -Dbench.separateServer=true} serves gRPC on Quarkus's separate gRPC server
+ * (on a port found free just before start) instead of the HTTP server.
+ */
 public class BenchmarkProfile implements QuarkusTestProfile {
+
+    static final boolean SEPARATE = Boolean.getBoolean("bench.separateServer");
+
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("greenshank.authz.decision-log.enabled", "false", "quarkus.log.level", "WARN");
+        Map<String, String> m = new HashMap<>();
+        m.put("greenshank.authz.decision-log.enabled", System.getProperty("bench.decisionLog", "false"));
+        m.put("quarkus.log.level", "WARN");
+        if (SEPARATE) {
+            m.put("quarkus.grpc.server.use-separate-server", "true");
+            m.put("quarkus.grpc.server.test-port", Integer.toString(freePort()));
+            m.put("quarkus.grpc.server.host", "127.0.0.1");
+        }
+        return m;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

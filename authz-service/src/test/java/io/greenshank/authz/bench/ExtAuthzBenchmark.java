@@ -76,13 +76,20 @@ class ExtAuthzBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
+    int sidecarGrpcPort() {
+        return BenchmarkProfile.SEPARATE
+                ? org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class)
+                : base.getPort();
+    }
+
     @Test
     void floor_versus_sidecar() throws Exception {
         DevIssuer issuer = dev.orElseThrow();
         List<String> out = new ArrayList<>();
-        out.add(String.format("cores=%d concurrency=%d connections=%d warmup=%dms measure=%dms java=%s",
+        out.add(String.format("cores=%d concurrency=%d connections=%d warmup=%dms measure=%dms java=%s grpc=%s decision-log=%s",
                 Runtime.getRuntime().availableProcessors(), CONCURRENCY, CONNECTIONS, WARMUP, MEASURE,
-                System.getProperty("java.version")));
+                System.getProperty("java.version"), BenchmarkProfile.SEPARATE ? "separate-server" : "http-server",
+                System.getProperty("bench.decisionLog", "false")));
 
         CheckRequest cached = request(issuer.mint("alice@example.com", List.of("team-a"), Duration.ofHours(1)));
         IntFunction<CheckRequest> cachedReq = i -> cached;
@@ -104,7 +111,7 @@ class ExtAuthzBenchmark {
         LoadGenerator.Result freshHalf;
         try (NoOpExtAuthzServer floor = new NoOpExtAuthzServer();
              LoadGenerator floorLoad = new LoadGenerator("127.0.0.1", floor.port(), CONNECTIONS);
-             LoadGenerator sidecarLoad = new LoadGenerator(base.getHost(), base.getPort(), CONNECTIONS)) {
+             LoadGenerator sidecarLoad = new LoadGenerator(base.getHost(), sidecarGrpcPort(), CONNECTIONS)) {
             for (int r = 0; r < ROUNDS; r++) {
                 floorPeaks.add(floorLoad.closedLoop("floor peak", cachedReq, CONCURRENCY, WARMUP, MEASURE));
                 cachedPeaks.add(sidecarLoad.closedLoop("sidecar cached-token peak", cachedReq, CONCURRENCY, WARMUP, MEASURE));

@@ -104,6 +104,17 @@ class CheckRoundTripTest {
     }
 
     @Test
+    void http_protocol_ignores_forwarded_client_cert_unless_configured_to_trust_it() throws Exception {
+        // trust-forwarded-client-cert is off by default: even a malformed header is not parsed, let alone believed
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "ext-authz/pipelines"))
+                .header("Authorization", "Bearer " + mint("bob@example.com", "ml"))
+                .header("x-forwarded-client-cert", "URI=\"spiffe://cluster.local/ns/x/sa/y").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().allValues("kubeflow-userid")).containsExactly("bob@example.com");
+    }
+
+    @Test
     void http_protocol_without_token_is_401_and_post_is_judged_too() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "ext-authz/pipelines"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build(), HttpResponse.BodyHandlers.ofString());

@@ -106,6 +106,46 @@ class PolicyCheckEndToEndTest {
         assertThat(reason(r)).isEqualTo("policy_no_match");
     }
 
+    HttpResponse<String> httpCheck(String user, String path, String xfcc) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "ext-authz" + path))
+                .header("authorization", "Bearer " + token(user));
+        if (xfcc != null) {
+            b.header("x-forwarded-client-cert", xfcc);
+        }
+        return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theHttpProtocolTakesTheMeshPeerFromTheLastForwardedClientCertElement() throws Exception {
+        String nb = "/notebook/" + PROFILE_NS + "/nb1/lab";
+        String viaGateway = "By=spiffe://cluster.local/ns/" + PROFILE_NS + "/sa/default-editor;Hash=9f1c;"
+                + "Subject=\"\";URI=" + GATEWAY;
+        HttpResponse<String> allowed = httpCheck("user@example.com", nb, viaGateway);
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("kubeflow-userid")).contains("user@example.com");
+
+        HttpResponse<String> noPeer = httpCheck("user@example.com", nb, null);
+        assertThat(noPeer.statusCode()).isEqualTo(403);
+        assertThat(noPeer.headers().firstValue("x-greenshank-reason")).contains("policy_no_match");
+
+        // the gateway's URI in an earlier hop, or hidden in a quoted value, is not the direct peer
+        HttpResponse<String> earlierHop = httpCheck("user@example.com", nb,
+                "By=x;URI=" + GATEWAY + ",By=y;URI=spiffe://cluster.local/ns/attacker/sa/default");
+        assertThat(earlierHop.statusCode()).isEqualTo(403);
+        HttpResponse<String> quoted = httpCheck("user@example.com", nb,
+                "Subject=\"CN=a\\\",URI=" + GATEWAY + "\";URI=spiffe://cluster.local/ns/attacker/sa/default");
+        assertThat(quoted.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aMalformedForwardedClientCertIsABadRequest() throws Exception {
+        HttpResponse<String> r = httpCheck("user@example.com", "/notebook/" + PROFILE_NS + "/nb1/",
+                "By=x;URI=\"" + GATEWAY);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("x-greenshank-reason")).contains("xfcc_malformed");
+        assertThat(r.headers().firstValue("kubeflow-userid")).isEmpty();
+    }
+
     @Test
     void theMeshWideDenyWinsEvenForTheOwnerAndCannotBeDodgedByPathTricks() throws Exception {
         for (String path : new String[] {"/debug/pprof", "/notebook/x/y/../../../debug/pprof",
@@ -113,6 +153,8 @@ class PolicyCheckEndToEndTest {
             CheckResponse r = check("user@example.com", "GET", path, Map.of());
             assertThat(r.getDeniedResponse().getStatus().getCodeValue()).as(path).isEqualTo(403);
             assertThat(reason(r)).as(path).isEqualTo("policy_denied");
+            assertThat(r.getDeniedResponse().getBody()).as(path)
+                    .contains("\"reason\":\"policy_denied\"").containsPattern("\"policy\":\"[^\"]*deny-debug-endpoints#0\"");
         }
     }
 

@@ -172,6 +172,18 @@ class KerberosBridgeEndToEndTest {
     }
 
     @Test
+    void anExpiredTicketIsA401TellingTheUserToRunKinit() throws Exception {
+        long now = System.currentTimeMillis();
+        String expired = Base64.getEncoder().encodeToString(TicketTimesTest.token(now - 7_200_000L, now - 3_600_000L));
+        Response r = given().relaxedHTTPSValidation().header("Authorization", "Negotiate " + expired)
+                .formParam("grant_type", EXCHANGE).formParam("subject_token_type", SPNEGO_TYPE)
+                .formParam("client_id", "kubectl").post(issuer() + "/token");
+        r.then().statusCode(401).header("WWW-Authenticate", "Negotiate");
+        assertThat(r.jsonPath().getString("error")).isEqualTo("invalid_grant");
+        assertThat(r.jsonPath().getString("error_description")).contains("expired").contains("kinit");
+    }
+
+    @Test
     void browsersGetNegotiateThenTheFormOrACodeWhenTheyHaveATicket() throws Exception {
         String verifier = "k".repeat(50);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(

@@ -12,17 +12,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.text.ParseException;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /** Reads the raw JWKS document of one issuer, following OIDC discovery when configured. */
 final class JwksFetcher {
 
     private final TrustedIssuer issuer;
-    private final HttpClient http;
+    private final IssuerHttp http;
     private volatile URI discoveredJwksUri;
 
     JwksFetcher(TrustedIssuer issuer, HttpClient http) {
         this.issuer = issuer;
-        this.http = http;
+        this.http = new IssuerHttp(issuer.transport(), http, configuredUri(issuer.keySource()));
+    }
+
+    private static Optional<URI> configuredUri(KeySource source) {
+        if (source instanceof KeySource.JwksUri u) {
+            return Optional.of(u.uri());
+        }
+        if (source instanceof KeySource.Discovery d) {
+            return Optional.of(d.discoveryUri());
+        }
+        return Optional.empty();
     }
 
     String fetch() throws JwksFetchException {
@@ -85,13 +97,17 @@ final class JwksFetcher {
     }
 
     private String get(URI uri) throws JwksFetchException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(issuer.jwks().fetchTimeout())
-                .header("Accept", "application/json, application/jwk-set+json").GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(issuer.jwks().fetchTimeout())
+                .header("Accept", "application/json, application/jwk-set+json").GET();
+        Optional<String> bearer = http.bearerFor(uri);
+        bearer.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        HttpClient client = http.client();
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 if (response.statusCode() != 200) {
-                    throw new JwksFetchException("GET " + uri + " returned HTTP " + response.statusCode());
+                    throw new JwksFetchException("GET " + uri + " returned HTTP " + response.statusCode()
+                            + statusHint(response.statusCode(), bearer.isPresent()));
                 }
                 int max = issuer.jwks().maxDocumentBytes();
                 byte[] body = in.readNBytes(max + 1);
@@ -100,6 +116,13 @@ final class JwksFetcher {
                 }
                 return new String(body, StandardCharsets.UTF_8);
             }
+        } catch (SSLException e) {
+            throw new JwksFetchException("GET " + uri + " failed: TLS handshake refused ("
+                    + (e.getMessage() == null ? "no detail" : e.getMessage()) + ")"
+                    + (issuer.transport().caFile().isPresent()
+                        ? "; the server certificate is not signed by the issuer's CA file " + issuer.transport().caFile().get()
+                          + " or does not name this host"
+                        : "; if the issuer uses a private or self-signed CA, configure the issuer's CA file (PEM)"));
         } catch (IOException e) {
             throw new JwksFetchException("GET " + uri + " failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
@@ -107,5 +130,13 @@ final class JwksFetcher {
             Thread.currentThread().interrupt();
             throw new JwksFetchException("GET " + uri + " interrupted");
         }
+    }
+
+    private static String statusHint(int status, boolean sentBearer) {
+        if (status == 401 || status == 403) {
+            return sentBearer ? " (the bearer token was refused)"
+                    : " (the endpoint may need a bearer token: configure the issuer's bearer token file)";
+        }
+        return "";
     }
 }

@@ -20,9 +20,10 @@ import java.util.Set;
  * @param clockSkew  tolerance applied to {@code exp}, {@code nbf} and {@code iat}; at most five minutes
  * @param mapping    which claims name the user and groups
  * @param jwks       refresh, rate-limit and staleness bounds for the key set
+ * @param transport  TLS trust and credentials for fetching discovery and JWKS documents
  */
 public record TrustedIssuer(String issuer, Set<String> audiences, Set<String> algorithms, KeySource keySource,
-                            Duration clockSkew, UserIdMapping mapping, JwksSettings jwks) {
+                            Duration clockSkew, UserIdMapping mapping, JwksSettings jwks, JwksTransport transport) {
 
     /** Asymmetric algorithms only: HMAC would make any holder of the "public" key a minter. */
     public static final Set<String> SUPPORTED_ALGORITHMS =
@@ -57,6 +58,13 @@ public record TrustedIssuer(String issuer, Set<String> audiences, Set<String> al
         }
         Objects.requireNonNull(mapping, "mapping");
         Objects.requireNonNull(jwks, "jwks");
+        Objects.requireNonNull(transport, "transport");
+    }
+
+    /** An issuer fetched with the JDK trust store and no credentials. */
+    public TrustedIssuer(String issuer, Set<String> audiences, Set<String> algorithms, KeySource keySource,
+                         Duration clockSkew, UserIdMapping mapping, JwksSettings jwks) {
+        this(issuer, audiences, algorithms, keySource, clockSkew, mapping, jwks, JwksTransport.DEFAULT);
     }
 
     /** An issuer with default algorithms, 60 s skew, Kubeflow's claim mapping and default JWKS settings. */
@@ -66,18 +74,22 @@ public record TrustedIssuer(String issuer, Set<String> audiences, Set<String> al
     }
 
     public TrustedIssuer withAlgorithms(Set<String> algs) {
-        return new TrustedIssuer(issuer, audiences, algs, keySource, clockSkew, mapping, jwks);
+        return new TrustedIssuer(issuer, audiences, algs, keySource, clockSkew, mapping, jwks, transport);
     }
 
     public TrustedIssuer withClockSkew(Duration skew) {
-        return new TrustedIssuer(issuer, audiences, algorithms, keySource, skew, mapping, jwks);
+        return new TrustedIssuer(issuer, audiences, algorithms, keySource, skew, mapping, jwks, transport);
     }
 
     public TrustedIssuer withMapping(UserIdMapping m) {
-        return new TrustedIssuer(issuer, audiences, algorithms, keySource, clockSkew, m, jwks);
+        return new TrustedIssuer(issuer, audiences, algorithms, keySource, clockSkew, m, jwks, transport);
     }
 
     public TrustedIssuer withJwks(JwksSettings settings) {
-        return new TrustedIssuer(issuer, audiences, algorithms, keySource, clockSkew, mapping, settings);
+        return new TrustedIssuer(issuer, audiences, algorithms, keySource, clockSkew, mapping, settings, transport);
+    }
+
+    public TrustedIssuer withTransport(JwksTransport t) {
+        return new TrustedIssuer(issuer, audiences, algorithms, keySource, clockSkew, mapping, jwks, t);
     }
 }
