@@ -135,6 +135,35 @@ class KerberosBridgeEndToEndTest {
     }
 
     @Test
+    void theKerberosExchangeIssuesARefreshTokenWhoseRefreshKeepsKerberosAmrAndWhoseReuseRevokesTheFamily()
+            throws Exception {
+        String[] login = curlToken(aliceCcache, true);
+        assertThat(status(login[0])).as(login[1]).isEqualTo(200);
+        String first = (String) json(login[1]).get("refresh_token");
+        assertThat(first).as("refresh_token of a Kerberos login").isNotBlank();
+
+        Response refreshed = refresh(first);
+        refreshed.then().statusCode(200);
+        JWTClaimsSet claims = SignedJWT.parse(refreshed.jsonPath().getString("id_token")).getJWTClaimsSet();
+        assertThat(claims.getStringClaim("preferred_username")).isEqualTo("alice");
+        assertThat(claims.getStringListClaim("amr")).isEqualTo(List.of("kerberos"));
+        String second = refreshed.jsonPath().getString("refresh_token");
+        assertThat(second).isNotBlank().isNotEqualTo(first);
+
+        // The spent token presented again is a sign of theft: refused, and its successor dies with the family.
+        refresh(first).then().statusCode(400);
+        Response successor = refresh(second);
+        successor.then().statusCode(400);
+        assertThat(successor.jsonPath().getString("error")).isEqualTo("invalid_grant");
+    }
+
+    private Response refresh(String refreshToken) throws Exception {
+        return given().relaxedHTTPSValidation().formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", refreshToken).formParam("client_id", "kubectl")
+                .post(issuer() + "/token");
+    }
+
+    @Test
     void withoutACredentialTheTokenEndpointChallengesWithNegotiate() throws Exception {
         String[] response = curlToken(aliceCcache, false);
         assertThat(status(response[0])).isEqualTo(401);
@@ -222,6 +251,46 @@ class KerberosBridgeEndToEndTest {
             assertThat(claims).containsEntry("preferred_username", "alice");
             assertThat(claims.get("amr")).isEqualTo(List.of("kerberos"));
         }
+    }
+
+    @Test
+    void thePluginRefreshesAnExpiredKerberosLoginInsteadOfGoingBackToKerberos() throws Exception {
+        PluginInstall plugin = PluginInstall.into(Files.createTempDirectory(work, "bin-"));
+        Path cacheDir = work.resolve("cache-refresh");
+        Map<String, String> env = new HashMap<>(kdc.env(aliceCcache));
+        env.put("GREENSHANK_CACHE_DIR", cacheDir.toString());
+        env.put("GREENSHANK_TRACE", "1");
+        List<String> getToken = List.of("get-token", "--issuer", issuer(), "--client-id", "kubectl",
+                "--certificate-authority", KerberosTestProfile.bridgeCertificate().toString());
+        PluginInstall.Result first = plugin.run(getToken, env);
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(first.stderr()).contains("kerberos start");
+
+        // Age the cached ID token out (an unreadable one counts as expired); the refresh token stays.
+        Path slot;
+        try (var files = Files.list(cacheDir)) {
+            slot = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        String cached = Files.readString(slot);
+        assertThat(cached).contains("\"refresh_token\"");
+        Files.writeString(slot, cached.replaceAll("\"id_token\"\\s*:\\s*\"[^\"]*\"", "\"id_token\": \"expired\""));
+
+        double refreshesBefore = refreshesIssued();
+        PluginInstall.Result second = plugin.run(getToken, env);
+        assertThat(second.exitCode()).as(second.stderr()).isZero();
+        assertThat(second.stderr()).doesNotContain("kerberos start");
+        assertThat(second.stdout()).contains("\"token\"");
+        assertThat(refreshesIssued()).isEqualTo(refreshesBefore + 1);
+        String token = (String) ((Map<?, ?>) json(second.stdout()).get("status")).get("token");
+        assertThat(SignedJWT.parse(token).getJWTClaimsSet().getStringListClaim("amr")).isEqualTo(List.of("kerberos"));
+    }
+
+    private static double refreshesIssued() {
+        String metrics = given().get("/q/metrics").asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("greenshank_bridge_token_requests_total{")
+                        && l.contains("grant_type=\"refresh_token\"") && l.contains("outcome=\"issued\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
