@@ -8,6 +8,10 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import io.greenshank.bridge.ldap.DirectoryProducer;
 import io.greenshank.kubectl.SpnegoInitiator;
 import io.greenshank.kubectl.testing.Kubectl;
 import io.greenshank.kubectl.testing.MitKdc;
@@ -18,6 +22,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +58,9 @@ class KerberosBridgeEndToEndTest {
 
     @TestHTTPResource(value = "/", tls = true)
     URL httpsRoot;
+
+    @Inject
+    DirectoryProducer directories;
 
     @BeforeAll
     static void users() throws Exception {
@@ -155,6 +163,25 @@ class KerberosBridgeEndToEndTest {
         Response successor = refresh(second);
         successor.then().statusCode(400);
         assertThat(successor.jsonPath().getString("error")).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void aKerberosFamilyIsRefusedAtRefreshOnceTheUserIsLockedInTheDirectory() throws Exception {
+        String[] login = curlToken(aliceCcache, true);
+        assertThat(status(login[0])).as(login[1]).isEqualTo(200);
+        String refreshToken = (String) json(login[1]).get("refresh_token");
+        InMemoryDirectoryServer ds = directories.embedded().orElseThrow().server();
+        String alice = "uid=alice,ou=people,dc=greenshank,dc=test";
+        ds.modify(alice, new Modification(ModificationType.ADD, "pwdAccountLockedTime", "20260101000000Z"));
+        try {
+            Response refused = refresh(refreshToken);
+            refused.then().statusCode(400);
+            assertThat(refused.jsonPath().getString("error")).isEqualTo("invalid_grant");
+        } finally {
+            ds.modify(alice, new Modification(ModificationType.DELETE, "pwdAccountLockedTime"));
+        }
+        // Unlocked again, the family stays revoked: the refusal ended it.
+        refresh(refreshToken).then().statusCode(400);
     }
 
     private Response refresh(String refreshToken) throws Exception {
