@@ -3,7 +3,7 @@ package io.greenshank.profiles.app;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.greenshank.profiles.kube.EmbeddedApiServer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
@@ -30,14 +30,18 @@ public class KubernetesClientProducer {
 
     @Produces
     @Singleton
-    KubernetesClient client(ProfilesConfig config, Instance<Config> kubeConfig, Instance<HttpClient.Factory> httpFactory) {
+    KubernetesClient client(ProfilesConfig config, Instance<Config> kubeConfig,
+                            Instance<KubernetesSerialization> serialization) {
         if (useEmbedded(config.apiServer())) {
             embedded = EmbeddedApiServer.start(config.embedded().port());
             LOG.warnf("using the EMBEDDED Kubernetes API server at %s (in-memory, for development only); "
                     + "point kubectl at it with --server=%s", embedded.url(), embedded.url());
             return embedded.newClient();
         }
-        return new KubernetesClientBuilder().withConfig(kubeConfig.get()).withHttpClientFactory(httpFactory.get()).build();
+        // Built as Quarkus' own producer does: the Quarkus extension registers no HttpClient.Factory bean (the
+        // factory comes from the ServiceLoader), so asking CDI for one failed every start against a real cluster.
+        return new KubernetesClientBuilder().withKubernetesSerialization(serialization.get())
+                .withConfig(kubeConfig.get()).build();
     }
 
     public Optional<EmbeddedApiServer> embedded() {

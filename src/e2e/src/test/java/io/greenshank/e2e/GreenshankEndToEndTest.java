@@ -1,0 +1,377 @@
+package io.greenshank.e2e;
+
+import static io.greenshank.e2e.ExtAuthz.allowed;
+import static io.greenshank.e2e.ExtAuthz.deniedHeader;
+import static io.greenshank.e2e.ExtAuthz.deniedStatus;
+import static io.greenshank.e2e.ExtAuthz.reason;
+import static io.greenshank.e2e.ExtAuthz.upstreamHeaders;
+import static io.greenshank.e2e.ExtAuthz.upstreamRemoved;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.greenshank.kubectl.testing.PluginInstall;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Greenshank as one product: alice logs in at the bridge (LDAP password, then Kerberos), creates her profile through
+ * the sharing API, the controller writes her namespace, RoleBinding and AuthorizationPolicy into the API server, and
+ * the ext_authz sidecar — which learns policies only from that API server — lets her (and only her, then bob while
+ * she shares with him) through to her notebook, with the identity header it injects being the only one upstream.
+ *
+ * <p>The methods are the steps of one story, in order; each asserts the state the previous ones built.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GreenshankEndToEndTest {
+
+    static final String ALICE = "alice@example.test";
+    static final String BOB = "bob@example.test";
+    static final String NOTEBOOK = "/notebook/alice/nb1/lab/tree";
+    static final Duration CONVERGE = Duration.ofSeconds(30);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    Greenshank g;
+    HttpClient http;
+    ExtAuthz extAuthz;
+    String aliceToken;
+    String bobToken;
+
+    @BeforeAll
+    void startTheProduct() throws Exception {
+        long t0 = System.nanoTime();
+        g = Greenshank.start(Path.of("target/e2e").toAbsolutePath());
+        http = g.http();
+        extAuthz = new ExtAuthz(g.authzPort);
+        System.out.printf("e2e: product up in %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, g.services());
+    }
+
+    @AfterAll
+    void stopTheProduct() throws Exception {
+        if (extAuthz != null) {
+            extAuthz.close();
+        }
+        if (g != null) {
+            g.close();
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    HttpResponse<String> passwordGrant(String user, String password) throws Exception {
+        String form = "grant_type=password&client_id=" + Greenshank.KUBECTL_CLIENT + "&scope=openid&username="
+                + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(g.bridgeUrl("/token")).timeout(Duration.ofSeconds(10))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String accessToken(String user, String password) throws Exception {
+        HttpResponse<String> r = passwordGrant(user, password);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
+    HttpResponse<String> kfam(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(g.controllerUrl(path)).timeout(Duration.ofSeconds(10))
+                .header("content-type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String binding(String user, String role) {
+        return """
+                {"user":{"kind":"User","name":"%s"},"referredNamespace":"alice",
+                 "RoleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"%s"}}"""
+                .formatted(user, role);
+    }
+
+    GenericKubernetesResource authorizationPolicy(String name) {
+        return g.kube.genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy")
+                .inNamespace("alice").withName(name).get();
+    }
+
+    /** The Check answer once the sidecar's policy informer has caught up with the API server (bounded). */
+    CheckResponse checkUntil(String token, boolean allowed) {
+        AtomicReference<CheckResponse> last = new AtomicReference<>();
+        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last.set(extAuthz.check(token, NOTEBOOK));
+            return allowed(last.get()) == allowed;
+        });
+        return last.get();
+    }
+
+    // ---- the story ------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void aliceLogsInAtTheBridgeWithHerLdapPasswordOverHttps() throws Exception {
+        assertThat(passwordGrant("alice", "wrong-password").statusCode()).isEqualTo(400);
+        aliceToken = accessToken("alice", Slapd.ALICE_PASSWORD);
+        bobToken = accessToken("bob", Slapd.BOB_PASSWORD);
+
+        JWTClaimsSet claims = SignedJWT.parse(aliceToken).getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo(g.issuer);
+        assertThat(claims.getAudience()).contains(Greenshank.AUDIENCE);
+        assertThat(claims.getStringClaim("email")).isEqualTo(ALICE);
+        assertThat(claims.getStringListClaim("groups")).containsExactlyInAnyOrder("ml-engineers", "data-science");
+        assertThat(claims.getStringListClaim("amr")).containsExactly("pwd");
+        assertThat(SignedJWT.parse(bobToken).getJWTClaimsSet().getStringClaim("email")).isEqualTo(BOB);
+    }
+
+    @Test
+    @Order(2)
+    void beforeAliceHasAProfileTheSharingApiKnowsNothingOfHerNamespace() throws Exception {
+        assertThat(g.kube.namespaces().withName("alice").get()).isNull();
+        HttpResponse<String> r = kfam("POST", "/kfam/v1/bindings", aliceToken, binding(BOB, "kubeflow-edit"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(3)
+    void aliceCreatesHerProfileAndTheControllerReconcilesNamespaceRoleBindingAndPolicy() throws Exception {
+        String profile = """
+                {"apiVersion":"kubeflow.org/v1","kind":"Profile","metadata":{"name":"alice"},
+                 "spec":{"owner":{"kind":"User","name":"%s"}}}""".formatted(ALICE);
+        assertThat(kfam("POST", "/kfam/v1/profiles", null, profile).statusCode()).isEqualTo(401);
+        HttpResponse<String> created = kfam("POST", "/kfam/v1/profiles", aliceToken, profile);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+
+        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            GenericKubernetesResource p = g.kube.genericKubernetesResources("kubeflow.org/v1", "Profile")
+                    .withName("alice").get();
+            JsonNode status = JSON.valueToTree(p.getAdditionalProperties().get("status"));
+            assertThat(status.at("/conditions/0/type").asText()).isEqualTo("Ready");
+            assertThat(status.at("/conditions/0/status").asText()).isEqualTo("True");
+        });
+        Namespace ns = g.kube.namespaces().withName("alice").get();
+        assertThat(ns.getMetadata().getAnnotations()).containsEntry("owner", ALICE);
+        assertThat(ns.getMetadata().getLabels()).containsEntry("istio-injection", "enabled");
+        assertThat(ns.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("Profile/alice"));
+
+        RoleBinding admin = g.kube.rbac().roleBindings().inNamespace("alice").withName("namespaceAdmin").get();
+        assertThat(admin.getRoleRef().getName()).isEqualTo("kubeflow-admin");
+        assertThat(admin.getSubjects()).singleElement()
+                .satisfies(s -> assertThat(s.getKind() + ":" + s.getName()).isEqualTo("User:" + ALICE));
+
+        JsonNode spec = JSON.valueToTree(authorizationPolicy("ns-owner-access-istio").getAdditionalProperties()
+                .get("spec"));
+        JsonNode ownerRule = spec.at("/rules/0");
+        assertThat(ownerRule.at("/from/0/source/principals/0").asText())
+                .isEqualTo("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account");
+        assertThat(ownerRule.at("/when/0/key").asText()).isEqualTo("request.headers[kubeflow-userid]");
+        assertThat(ownerRule.at("/when/0/values").toString()).isEqualTo("[\"" + ALICE + "\"]");
+    }
+
+    @Test
+    @Order(4)
+    void aliceReachesHerNotebookWithTheUserHeaderInjectedAndSpoofedCopiesRemoved() {
+        CheckResponse r = checkUntil(aliceToken, true);
+        assertThat(upstreamHeaders(r)).containsEntry("kubeflow-userid", ALICE);
+        assertThat(upstreamRemoved(r)).contains("kubeflow-userid", "kubeflow-groups");
+
+        CheckResponse spoofed = extAuthz.check(aliceToken, NOTEBOOK,
+                Map.of("kubeflow-userid", BOB, "kubeflow-groups", "platform-admins"));
+        assertThat(allowed(spoofed)).isTrue();
+        assertThat(upstreamHeaders(spoofed)).containsEntry("kubeflow-userid", ALICE)
+                .doesNotContainValue(BOB).doesNotContainValue("platform-admins");
+        assertThat(upstreamRemoved(spoofed)).contains("kubeflow-userid", "kubeflow-groups");
+    }
+
+    @Test
+    @Order(5)
+    void bobIsDeniedWithAReasonAndCannotShareAliceProfileWithHimself() throws Exception {
+        CheckResponse r = extAuthz.check(bobToken, NOTEBOOK);
+        assertThat(allowed(r)).isFalse();
+        assertThat(deniedStatus(r)).isEqualTo(403);
+        assertThat(reason(r)).isEqualTo("policy_no_match");
+        assertThat(r.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED.value());
+
+        CheckResponse spoofing = extAuthz.check(bobToken, NOTEBOOK, Map.of("kubeflow-userid", ALICE));
+        assertThat(deniedStatus(spoofing)).isEqualTo(403);
+        assertThat(reason(spoofing)).isEqualTo("policy_no_match");
+
+        HttpResponse<String> selfShare = kfam("POST", "/kfam/v1/bindings", bobToken, binding(BOB, "kubeflow-edit"));
+        assertThat(selfShare.statusCode()).as(selfShare.body()).isEqualTo(403);
+        assertThat(JSON.readTree(selfShare.body()).get("error").asText())
+                .startsWith(BOB + " may not manage contributors of profile alice");
+    }
+
+    @Test
+    @Order(6)
+    void aliceAddsBobAsContributorAndBobGetsIn() throws Exception {
+        HttpResponse<String> r = kfam("POST", "/kfam/v1/bindings", aliceToken, binding(BOB, "kubeflow-edit"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+        List<RoleBinding> bobs = g.kube.rbac().roleBindings().inNamespace("alice").list().getItems().stream()
+                .filter(b -> b.getSubjects().stream().anyMatch(s -> s.getName().equals(BOB))).toList();
+        assertThat(bobs).singleElement().satisfies(b -> {
+            assertThat(b.getRoleRef().getName()).isEqualTo("kubeflow-edit");
+            assertThat(b.getMetadata().getAnnotations()).containsEntry("user", BOB).containsEntry("role", "edit");
+            assertThat(b.getMetadata().getName()).startsWith("user-bob-example-test-clusterrole-edit-");
+        });
+        String name = bobs.get(0).getMetadata().getName();
+        JsonNode spec = JSON.valueToTree(authorizationPolicy(name).getAdditionalProperties().get("spec"));
+        assertThat(spec.at("/rules/0/when/0/values").toString()).isEqualTo("[\"" + BOB + "\"]");
+
+        HttpResponse<String> listed = kfam("GET", "/kfam/v1/bindings?namespace=alice", aliceToken, null);
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.body()).contains("\"name\":\"" + BOB + "\"").contains("kubeflow-edit");
+
+        CheckResponse bob = checkUntil(bobToken, true);
+        assertThat(upstreamHeaders(bob)).containsEntry("kubeflow-userid", BOB);
+        assertThat(allowed(extAuthz.check(aliceToken, NOTEBOOK))).isTrue();
+    }
+
+    @Test
+    @Order(7)
+    void aliceRemovesBobAndBobIsDeniedAgain() throws Exception {
+        HttpResponse<String> r = kfam("DELETE", "/kfam/v1/bindings", aliceToken, binding(BOB, "kubeflow-edit"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(g.kube.rbac().roleBindings().inNamespace("alice").list().getItems())
+                .noneMatch(b -> b.getSubjects().stream().anyMatch(s -> s.getName().equals(BOB)));
+        assertThat(g.kube.genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy")
+                .inNamespace("alice").list().getItems()).extracting(p -> p.getMetadata().getName())
+                .containsExactly("ns-owner-access-istio");
+
+        CheckResponse bob = checkUntil(bobToken, false);
+        assertThat(deniedStatus(bob)).isEqualTo(403);
+        assertThat(reason(bob)).isEqualTo("policy_no_match");
+        assertThat(allowed(extAuthz.check(aliceToken, NOTEBOOK))).isTrue();
+    }
+
+    @Test
+    @Order(8)
+    void forgedAndMissingTokensAreUnauthenticatedEverywhere() throws Exception {
+        JsonNode discovery = JSON.readTree(http.send(HttpRequest.newBuilder(
+                g.bridgeUrl("/.well-known/openid-configuration")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JWKSet published = JWKSet.parse(http.send(HttpRequest.newBuilder(URI.create(discovery.get("jwks_uri").asText()))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        String realKid = SignedJWT.parse(aliceToken).getHeader().getKeyID();
+        assertThat(published.getKeyByKeyId(realKid)).isNotNull();
+        // Same issuer, audience, kid and claims as alice's real token, signed by a key the bridge never had.
+        RSAKey attacker = new RSAKeyGenerator(2048).keyID(realKid).generate();
+        JWTClaimsSet real = SignedJWT.parse(aliceToken).getJWTClaimsSet();
+        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(realKid).build(),
+                new JWTClaimsSet.Builder(real).expirationTime(new Date(System.currentTimeMillis() + 300_000)).build());
+        forged.sign(new RSASSASigner(attacker));
+        String forgedToken = forged.serialize();
+
+        CheckResponse f = extAuthz.check(forgedToken, NOTEBOOK);
+        assertThat(deniedStatus(f)).isEqualTo(401);
+        assertThat(reason(f)).isEqualTo("signature_invalid");
+        assertThat(deniedHeader(f, "www-authenticate")).get().asString().startsWith("Bearer").contains("invalid_token");
+
+        CheckResponse none = extAuthz.check(null, NOTEBOOK, Map.of("kubeflow-userid", ALICE));
+        assertThat(deniedStatus(none)).isEqualTo(401);
+        assertThat(reason(none)).isEqualTo("no_credentials");
+        assertThat(none.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED.value());
+
+        assertThat(kfam("GET", "/kfam/v1/bindings?namespace=alice", forgedToken, null).statusCode()).isEqualTo(401);
+        assertThat(kfam("GET", "/kfam/v1/bindings?namespace=alice", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(9)
+    void kerberosAliceGetsATokenThroughTheKubectlPluginAndTheSidecarLetsHerIn() throws Exception {
+        Path ccache = g.kdc.kinit("alice", Slapd.ALICE_PASSWORD + "-krb");
+        PluginInstall plugin = PluginInstall.into(g.work.resolve("plugin-bin"));
+        Map<String, String> env = new HashMap<>(g.kdc.env(ccache));
+        env.put("GREENSHANK_CACHE_DIR", g.work.resolve("plugin-cache").toString());
+        env.put("KUBERNETES_EXEC_INFO", "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                + "\"kind\":\"ExecCredential\",\"spec\":{\"interactive\":false}}");
+        PluginInstall.Result run = plugin.run(List.of("get-token", "--issuer", g.issuer,
+                "--certificate-authority", g.tls.caPem().toString()), env);
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode credential = JSON.readTree(run.stdout());
+        assertThat(credential.get("apiVersion").asText()).isEqualTo("client.authentication.k8s.io/v1");
+        String token = credential.at("/status/token").asText();
+        JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
+        assertThat(claims.getIssuer()).isEqualTo(g.issuer);
+        assertThat(claims.getStringListClaim("amr")).containsExactly("kerberos");
+        assertThat(claims.getStringClaim("email")).isEqualTo(ALICE);
+
+        CheckResponse r = extAuthz.check(token, NOTEBOOK);
+        assertThat(allowed(r)).as(reason(r)).isTrue();
+        assertThat(upstreamHeaders(r)).containsEntry("kubeflow-userid", ALICE);
+    }
+
+    @Test
+    @Order(10)
+    void withTheDirectoryDownLoginsFailClosedWhileIssuedTokensKeepWorking() throws Exception {
+        g.slapd.close();
+        HttpResponse<String> r = passwordGrant("alice", Slapd.ALICE_PASSWORD);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("temporarily_unavailable");
+        assertThat(r.body()).doesNotContain("access_token");
+        // The sidecar and the sharing API need only the bridge's keys, never the directory.
+        CheckResponse alice = extAuthz.check(aliceToken, NOTEBOOK);
+        assertThat(allowed(alice)).isTrue();
+        assertThat(upstreamHeaders(alice)).containsEntry("kubeflow-userid", ALICE);
+        assertThat(kfam("GET", "/kfam/v1/bindings?namespace=alice", aliceToken, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(11)
+    void theServicesCountedWhatHappened() throws Exception {
+        String authz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.authzPort + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(authz)
+                .containsPattern("greenshank_authz_decisions_total\\{outcome=\"[a-z_]+\",reason=\"policy_no_match\"} [1-9]")
+                .containsPattern("greenshank_authz_decisions_total\\{outcome=\"[a-z_]+\",reason=\"signature_invalid\"} [1-9]")
+                .containsPattern("greenshank_authz_decisions_total\\{outcome=\"[a-z_]+\",reason=\"no_credentials\"} [1-9]");
+        String controller = http.send(HttpRequest.newBuilder(g.controllerUrl("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(controller).containsPattern("greenshank_profiles_reconciles_total\\{outcome=\"ready\"} [1-9]");
+    }
+
+    @Test
+    @Order(12)
+    void noServiceLoggedAPasswordOrAToken() throws Exception {
+        for (ServiceProcess s : g.services()) {
+            String log = s.logText();
+            assertThat(log).as(s + " log").isNotEmpty()
+                    .doesNotContain(Slapd.ALICE_PASSWORD).doesNotContain(Slapd.BOB_PASSWORD)
+                    .doesNotContain(aliceToken.substring(aliceToken.lastIndexOf('.') + 1))
+                    .doesNotContain(bobToken.substring(bobToken.lastIndexOf('.') + 1));
+        }
+    }
+}
