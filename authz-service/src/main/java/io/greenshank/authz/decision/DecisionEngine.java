@@ -65,7 +65,7 @@ public final class DecisionEngine {
             if (credential.isEmpty()) {
                 return authorize(request, anonymous(request));
             }
-            Identity id = tokens.cached(credential.get().token());
+            Identity id = tokens.peek(credential.get().token());
             return id == null ? null : authorize(request, Optional.of(withMeshPeer(id, request)));
         } catch (RuntimeException e) {
             return error(request, "internal_error");

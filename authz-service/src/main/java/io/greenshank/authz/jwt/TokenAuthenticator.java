@@ -29,6 +29,18 @@ public final class TokenAuthenticator {
         return id;
     }
 
+    /**
+     * Like {@link #cached} but counts only a hit: for the non-blocking first look whose miss is followed by
+     * {@link #cached} on a worker, so each Check counts one lookup.
+     */
+    public Identity peek(String token) {
+        Identity id = cache.get(token);
+        if (id != null) {
+            observer.lookup(true);
+        }
+        return id;
+    }
+
     /** Verifies (may block briefly on a JWKS refetch) and caches. */
     public Identity verify(String token) throws TokenRejectedException {
         Identity id = verifier.authenticate(token);

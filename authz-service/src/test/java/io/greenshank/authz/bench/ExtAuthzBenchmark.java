@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Floor (no-op grpc-java ext_authz server) vs the sidecar, same process, same load generator. Not part of the default
- * build (tag {@code benchmark}); run it with the command in docs/authn-notes.md. Prints a table and writes it to
+ * build (tag {@code benchmark}); run it with the command in docs/bench-notes.md. Prints a table and writes it to
  * {@code target/benchmark.txt}.
  */
 @Tag("benchmark")
@@ -40,14 +40,50 @@ class ExtAuthzBenchmark {
     @TestHTTPResource("/")
     URL base;
 
-    static final long FRESH_WARMUP = 2000;
-    static final long FRESH_MEASURE = 5000;
+    static final long FRESH_WARMUP = Long.getLong("bench.freshWarmupMillis", 1000);
+    static final long FRESH_MEASURE = Long.getLong("bench.freshMeasureMillis", 3000);
 
     @Inject
     Optional<DevIssuer> dev;
 
     @Inject
     io.greenshank.authz.jwt.VerifiedTokenCache cache;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    /** The sidecar's own verified-token cache lookup counter ({@code greenshank.authz.token.cache{result=...}}). */
+    double cacheLookups(String result) {
+        io.micrometer.core.instrument.Counter c = registry.find("greenshank.authz.token.cache").tag("result", result).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** One first-seen phase: its load result and what it did to the sidecar's token cache, read from its metric. */
+    record FirstSeenPhase(LoadGenerator.Result result, FirstSeenTokens pool, long cacheHits, long cacheMisses) {
+        @Override
+        public String toString() {
+            return String.format("%s: tokens %d of %d pre-minted used%s; sidecar token cache hits %d, misses %d",
+                    result.name(), pool.handedOut(), pool.size(), pool.exhausted() ? " (POOL EXHAUSTED)" : "",
+                    cacheHits, cacheMisses);
+        }
+    }
+
+    FirstSeenPhase firstSeen(FirstSeenTokens pool, java.util.concurrent.Callable<LoadGenerator.Result> run) throws Exception {
+        cache.clear();
+        double hits0 = cacheLookups("hit");
+        double misses0 = cacheLookups("miss");
+        LoadGenerator.Result result = run.call();
+        return new FirstSeenPhase(result, pool, Math.round(cacheLookups("hit") - hits0), Math.round(cacheLookups("miss") - misses0));
+    }
+
+    FirstSeenTokens mintFirstSeen(DevIssuer issuer, String phase, int count) {
+        long t0 = System.nanoTime();
+        FirstSeenTokens pool = FirstSeenTokens.mint(count,
+                i -> issuer.mint("fresh" + i + "@example.com", List.of("team-a"), Duration.ofHours(1)), ExtAuthzBenchmark::request);
+        System.out.printf("minted %d first-seen tokens for '%s' in %d ms (untimed)%n", count, phase,
+                (System.nanoTime() - t0) / 1_000_000);
+        return pool;
+    }
 
     static CheckRequest request(String token) {
         AttributeContext.HttpRequest.Builder http = AttributeContext.HttpRequest.newBuilder().setMethod("GET")
@@ -93,44 +129,53 @@ class ExtAuthzBenchmark {
 
         CheckRequest cached = request(issuer.mint("alice@example.com", List.of("team-a"), Duration.ofHours(1)));
         IntFunction<CheckRequest> cachedReq = i -> cached;
-        // first-seen tokens: minted up front, each used once
-        int fresh = Integer.getInteger("bench.freshTokens", 20_000);
-        List<CheckRequest> firstSeen = new ArrayList<>(fresh);
-        for (int i = 0; i < fresh; i++) {
-            firstSeen.add(request(issuer.mint("user" + i + "@example.com", List.of("team-a"), Duration.ofHours(1))));
-        }
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        IntFunction<CheckRequest> freshReq = i -> firstSeen.get(next.getAndIncrement() % fresh);
-
         // The machine is shared: floor and sidecar phases alternate, and each figure is the median of ROUNDS runs.
         List<LoadGenerator.Result> floorPeaks = new ArrayList<>();
         List<LoadGenerator.Result> cachedPeaks = new ArrayList<>();
         List<LoadGenerator.Result> floorHalves = new ArrayList<>();
         List<LoadGenerator.Result> cachedHalves = new ArrayList<>();
-        LoadGenerator.Result freshPeak;
-        LoadGenerator.Result freshHalf;
+        FirstSeenPhase freshPeakPhase;
+        long cachedPhaseHits;
+        FirstSeenPhase freshHalfPhase;
         try (NoOpExtAuthzServer floor = new NoOpExtAuthzServer();
              LoadGenerator floorLoad = new LoadGenerator("127.0.0.1", floor.port(), CONNECTIONS);
              LoadGenerator sidecarLoad = new LoadGenerator(base.getHost(), sidecarGrpcPort(), CONNECTIONS)) {
+            // Untimed warm-up round: without it round 0 ran at a third of the later rate for both (JIT, not load).
+            floorLoad.closedLoop("warm-up floor", cachedReq, CONCURRENCY, WARMUP, MEASURE);
+            sidecarLoad.closedLoop("warm-up sidecar", cachedReq, CONCURRENCY, WARMUP, MEASURE);
+            double cachedHits0 = cacheLookups("hit");
             for (int r = 0; r < ROUNDS; r++) {
                 floorPeaks.add(floorLoad.closedLoop("floor peak", cachedReq, CONCURRENCY, WARMUP, MEASURE));
                 cachedPeaks.add(sidecarLoad.closedLoop("sidecar cached-token peak", cachedReq, CONCURRENCY, WARMUP, MEASURE));
             }
+            // The same counter must see the cached phase's hits, or a zero in the first-seen phase would prove nothing.
+            cachedPhaseHits = Math.round(cacheLookups("hit") - cachedHits0);
             double half = median(floorPeaks).throughput() / 2;
             for (int r = 0; r < ROUNDS; r++) {
                 floorHalves.add(floorLoad.openLoop("floor @ half floor peak", cachedReq, half, WARMUP, MEASURE));
                 cachedHalves.add(sidecarLoad.openLoop("sidecar cached @ half floor peak", cachedReq, half, WARMUP, MEASURE));
             }
-            next.set(0);
-            cache.clear();
-            freshPeak = sidecarLoad.closedLoop("sidecar first-seen peak", freshReq, CONCURRENCY, FRESH_WARMUP, FRESH_MEASURE);
-            cache.clear();
-            freshHalf = sidecarLoad.openLoop("sidecar first-seen @ half own peak", freshReq, freshPeak.throughput() / 2, FRESH_WARMUP, FRESH_MEASURE);
+            // First-seen: every request presents a token the sidecar has never seen. Pools are signed before each
+            // phase (never on the measured path) and sized from an upper bound of the phase's rate: the cached-token
+            // peak bounds the first-seen peak (same work plus an RS256 verification), and the half-load phase runs
+            // at a known rate. A pool that runs dry stops the load and fails the benchmark instead of wrapping.
+            double upper = Math.max(median(cachedPeaks).throughput(), median(floorPeaks).throughput());
+            FirstSeenTokens peakPool = mintFirstSeen(issuer, "first-seen peak",
+                    FirstSeenTokens.sizeFor(upper, FRESH_WARMUP + FRESH_MEASURE));
+            freshPeakPhase = firstSeen(peakPool, () -> sidecarLoad.closedLoop("sidecar first-seen peak",
+                    peakPool, CONCURRENCY, FRESH_WARMUP, FRESH_MEASURE));
+            double freshRate = Math.max(1, freshPeakPhase.result().throughput() / 2);
+            FirstSeenTokens halfPool = mintFirstSeen(issuer, "first-seen half",
+                    FirstSeenTokens.sizeFor(freshRate, FRESH_WARMUP + FRESH_MEASURE));
+            freshHalfPhase = firstSeen(halfPool, () -> sidecarLoad.openLoop(
+                    "sidecar first-seen @ half own peak", halfPool, freshRate, FRESH_WARMUP, FRESH_MEASURE));
         }
         LoadGenerator.Result floorPeak = median(floorPeaks);
         LoadGenerator.Result cachedPeak = median(cachedPeaks);
         LoadGenerator.Result floorHalf = medianP99(floorHalves);
         LoadGenerator.Result cachedHalf = medianP99(cachedHalves);
+        LoadGenerator.Result freshPeak = freshPeakPhase.result();
+        LoadGenerator.Result freshHalf = freshHalfPhase.result();
         for (int r = 0; r < ROUNDS; r++) {
             out.add("round " + r + ": " + floorPeaks.get(r) + " | " + cachedPeaks.get(r));
             out.add("round " + r + ": " + floorHalves.get(r) + " | " + cachedHalves.get(r));
@@ -141,7 +186,9 @@ class ExtAuthzBenchmark {
         }
         out.add(String.format("cached/floor throughput ratio: %.2f (target >= 0.70)", cachedPeak.throughput() / floorPeak.throughput()));
         out.add(String.format("cached p99 - floor p99 at half floor peak: %d us (target <= 200 us)", cachedHalf.p99Micros() - floorHalf.p99Micros()));
-        out.add(next.get() > fresh ? "WARNING: first-seen tokens wrapped around; raise -Dbench.freshTokens" : "first-seen tokens used: " + next.get() + " of " + fresh);
+        out.add("sidecar token cache hits during the cached-token peak rounds: " + cachedPhaseHits);
+        out.add(freshPeakPhase.toString());
+        out.add(freshHalfPhase.toString());
         out.add(String.format("first-seen/floor throughput ratio: %.2f", freshPeak.throughput() / floorPeak.throughput()));
         String table = String.join("\n", out);
         System.out.println("\n=== ext_authz benchmark ===\n" + table + "\n");
@@ -150,5 +197,19 @@ class ExtAuthzBenchmark {
         assertThat(cachedPeak.denies()).as("the cached token is allowed").isZero();
         assertThat(freshPeak.denies()).as("first-seen tokens are allowed").isZero();
         assertThat(cachedPeak.errors() + freshPeak.errors()).isZero();
+        assertThat(cachedPhaseHits).as("the token cache hit counter counts the cached-token phase's hits")
+                .isGreaterThan(0);
+        for (FirstSeenPhase p : List.of(freshPeakPhase, freshHalfPhase)) {
+            String phase = p.result().name();
+            assertThat(p.pool().exhausted())
+                    .as("%s: the pre-minted pool ran dry, so the phase stopped early and its figure is INVALID", phase)
+                    .isFalse();
+            assertThat(p.cacheHits())
+                    .as("%s: every request must present a never-seen token, but the sidecar's token cache counted %d hits"
+                            + " (misses %d); the first-seen figure is INVALID", phase, p.cacheHits(), p.cacheMisses())
+                    .isZero();
+            assertThat(p.cacheMisses()).as("%s: every token sent was looked up in the sidecar's cache and missed", phase)
+                    .isGreaterThanOrEqualTo(p.pool().handedOut() - p.result().errors());
+        }
     }
 }

@@ -41,7 +41,10 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** Peak throughput: {@code concurrency} calls always outstanding. */
+    /**
+     * Peak throughput: {@code concurrency} calls always outstanding. A {@code null} request ends that lane (a
+     * pool of single-use requests ran dry); the caller must then treat the result as invalid.
+     */
     Result closedLoop(String name, IntFunction<CheckRequest> requests, int concurrency, long warmupMillis, long measureMillis)
             throws InterruptedException {
         Recorder recorder = new Recorder(3);
@@ -69,6 +72,10 @@ final class LoadGenerator implements AutoCloseable {
             return;
         }
         CheckRequest req = requests.apply((int) seq.getAndIncrement());
+        if (req == null) {
+            done.countDown();
+            return;
+        }
         stubs.get(lane % stubs.size()).check(req, new StreamObserver<>() {
             @Override
             public void onNext(CheckResponse r) {
@@ -95,7 +102,7 @@ final class LoadGenerator implements AutoCloseable {
         });
     }
 
-    /** Fixed arrival rate; latency measured from when each call was due, not when it was sent. */
+    /** Fixed arrival rate; latency measured from when each call was due, not when it was sent. A {@code null} request stops sending. */
     Result openLoop(String name, IntFunction<CheckRequest> requests, double ratePerSecond, long warmupMillis, long measureMillis)
             throws InterruptedException {
         Recorder recorder = new Recorder(3);
@@ -126,9 +133,13 @@ final class LoadGenerator implements AutoCloseable {
                 dropped++;
                 continue;
             }
+            CheckRequest req = requests.apply((int) i);
+            if (req == null) {
+                break;
+            }
             outstanding.incrementAndGet();
             boolean measured = due >= measureFrom;
-            stubs.get((int) (i % stubs.size())).check(requests.apply((int) i), new StreamObserver<>() {
+            stubs.get((int) (i % stubs.size())).check(req, new StreamObserver<>() {
                 @Override
                 public void onNext(CheckResponse r) {
                     if (measured) {

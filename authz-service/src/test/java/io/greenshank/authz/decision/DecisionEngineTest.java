@@ -68,11 +68,12 @@ class DecisionEngineTest {
     }
 
     final AtomicInteger cacheHits = new AtomicInteger();
+    final AtomicInteger cacheMisses = new AtomicInteger();
 
     DecisionEngine engine(Authorizer authorizer, Optional<URI> login, int errorStatus, boolean meshPeers) {
         return new DecisionEngine(new CredentialExtractor(Optional.of("id_token"), List.of("x-goog-iap-jwt-assertion")),
                 new TokenAuthenticator(VERIFIER, new VerifiedTokenCache(1000, Duration.ofMinutes(2), Clock.systemUTC()),
-                        hit -> { if (hit) cacheHits.incrementAndGet(); }),
+                        hit -> (hit ? cacheHits : cacheMisses).incrementAndGet()),
                 authorizer, IdentityHeaders.KUBEFLOW_DEFAULT, List.of("x-auth-request-email"),
                 new DenyPolicy(login, "rd", errorStatus, "greenshank"), new RequestLimits(65536, 200), meshPeers);
     }
@@ -90,6 +91,19 @@ class DecisionEngineTest {
         String[] pq = CheckAttributes.splitTarget(path);
         return new CheckAttributes("grpc", "GET", "https", "kf.example.test", pq[0], pq[1], headers,
                 new CheckAttributes.Peer(principal, "10.0.0.7", 51000), null, "kf.example.test", Map.of());
+    }
+
+    @Test
+    void a_first_seen_token_counts_one_cache_miss_and_a_repeat_one_hit() throws Exception {
+        DecisionEngine e = engine();
+        CheckAttributes r = request("/x", Map.of("authorization", "Bearer " + token("carol@example.com", List.of())));
+        assertThat(e.tryDecideNow(r)).isNull();
+        assertThat(e.decide(r).allowed()).isTrue();
+        assertThat(cacheMisses.get()).isEqualTo(1);
+        assertThat(cacheHits.get()).isZero();
+        assertThat(e.tryDecideNow(r).allowed()).isTrue();
+        assertThat(cacheHits.get()).isEqualTo(1);
+        assertThat(cacheMisses.get()).isEqualTo(1);
     }
 
     @Test

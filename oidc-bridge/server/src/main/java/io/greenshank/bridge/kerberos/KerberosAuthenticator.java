@@ -8,11 +8,15 @@ import io.greenshank.bridge.token.AuthenticatedUser;
 import io.greenshank.identity.AuthMethod;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -20,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kerby.kerberos.kerb.KrbException;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,6 +45,8 @@ public class KerberosAuthenticator {
     Instance<MeterRegistry> metrics;
 
     private ServiceKeytab keytab;
+    private Optional<Path> keytabPath = Optional.empty();
+    private EmbeddedKdc embeddedKdc;
     private SpnegoAcceptor acceptor;
 
     /** The result of one login attempt. */
@@ -59,15 +66,38 @@ public class KerberosAuthenticator {
 
     @PostConstruct
     void start() {
-        if (config.keytab().isPresent()) {
+        Optional<Path> keytabFile = config.keytab();
+        Optional<Path> krb5Conf = config.krb5Conf();
+        Optional<String> servicePrincipal = config.servicePrincipal();
+        if (keytabFile.isEmpty() && config.embeddedKdc()) {
+            if (LaunchMode.current() == LaunchMode.NORMAL && !ConfigUtils.isProfileActive("dev")) {
+                throw new IllegalStateException("greenshank.kerberos.embedded-kdc=true is for the dev profile only; "
+                        + "configure greenshank.kerberos.keytab for production");
+            }
+            try {
+                embeddedKdc = EmbeddedKdc.start(config.embeddedKdcDir(), config.embeddedKdcPort());
+                keytabFile = Optional.of(embeddedKdc.keytab());
+                krb5Conf = Optional.of(embeddedKdc.krb5Conf());
+                servicePrincipal = Optional.of(EmbeddedKdc.SERVICE_PRINCIPAL);
+                LOG.warnf("EMBEDDED DEMO KDC for realm %s on tcp/127.0.0.1:%d (dev only, not for production): "
+                        + "demo users alice, bob; service %s. Log in with: KRB5_CONFIG=%s kinit alice@%s",
+                        EmbeddedKdc.REALM, embeddedKdc.port(), EmbeddedKdc.SERVICE_PRINCIPAL, embeddedKdc.krb5Conf(),
+                        EmbeddedKdc.REALM);
+            } catch (IOException | KrbException | RuntimeException e) {
+                // Fail closed: without the KDC there is no keytab, and every SPNEGO attempt is a 401.
+                LOG.errorf("cannot start the embedded KDC: %s; Kerberos logins are refused", e.toString());
+            }
+        }
+        keytabPath = keytabFile;
+        if (keytabFile.isPresent()) {
             // JVM-wide: only a bridge that accepts Kerberos touches the JDK's Kerberos configuration.
             try {
-                Krb5Setup.install(config.krb5Conf(), config.clockSkew());
+                Krb5Setup.install(krb5Conf, config.clockSkew());
             } catch (IOException e) {
                 LOG.errorf("cannot write the effective krb5.conf (%s); the JDK uses its defaults", e.getMessage());
             }
         }
-        keytab = new ServiceKeytab(config.keytab(), config.servicePrincipal(), config.keytabCheckInterval(),
+        keytab = new ServiceKeytab(keytabFile, servicePrincipal, config.keytabCheckInterval(),
                 config.oldKeyGrace(), Clock.systemUTC());
         acceptor = new SpnegoAcceptor(keytab);
         // Load now, so a missing or unusable keytab is in the log at start-up rather than at the first login.
@@ -76,7 +106,14 @@ public class KerberosAuthenticator {
 
     /** Whether a keytab is configured at all (an unconfigured bridge does not challenge browsers). */
     public boolean configured() {
-        return config.keytab().isPresent();
+        return keytabPath.isPresent();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (embeddedKdc != null) {
+            embeddedKdc.close();
+        }
     }
 
     /** Authenticates a base64 SPNEGO token (an {@code Authorization: Negotiate} value or an RFC 8693 subject token). */

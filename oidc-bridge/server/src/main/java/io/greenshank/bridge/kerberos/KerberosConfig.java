@@ -55,6 +55,21 @@ public interface KerberosConfig {
     @WithDefault("10h")
     Duration oldKeyGrace();
 
+    /**
+     * Dev profile only (refused in production, like the embedded directory): when no {@link #keytab()} is set,
+     * start an in-process KDC (realm {@code GREENSHANK.DEV}) with the demo users and accept its tickets.
+     */
+    @WithDefault("false")
+    boolean embeddedKdc();
+
+    /** The embedded KDC's loopback TCP port; 0 picks a free one. */
+    @WithDefault("0")
+    int embeddedKdcPort();
+
+    /** Where the embedded KDC writes the service keytab and the users' {@code krb5.conf} (its contents are replaced). */
+    @WithDefault("${java.io.tmpdir}/greenshank-kdc")
+    Path embeddedKdcDir();
+
     /** Whether the authorization endpoint offers {@code WWW-Authenticate: Negotiate} to browsers. */
     @WithDefault("true")
     boolean browser();

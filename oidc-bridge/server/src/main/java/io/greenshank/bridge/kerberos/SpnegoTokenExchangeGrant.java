@@ -50,6 +50,8 @@ public class SpnegoTokenExchangeGrant implements TokenGrant {
         }
         KerberosAuthenticator.Result result = authenticator.authenticate(token.get(), request.clientAddress());
         if (result instanceof KerberosAuthenticator.Success success) {
+            // A Kerberos exchange is a login (the ticket proves the user), so GrantResult.of: refreshable like a
+            // password login, and a refresh re-reads the directory and keeps amr kerberos.
             GrantResult granted = GrantResult.of(success.user(), scopes(request));
             return success.mutualToken()
                     .map(t -> granted.withResponseHeaders(Map.of("WWW-Authenticate", "Negotiate " + t)))

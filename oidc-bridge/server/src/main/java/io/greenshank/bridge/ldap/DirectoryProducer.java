@@ -40,6 +40,11 @@ public class DirectoryProducer {
         return directory;
     }
 
+    /** The embedded demo directory, when it runs (dev and test), e.g. for tests that change an entry mid-session. */
+    public java.util.Optional<EmbeddedDirectory> embedded() {
+        return java.util.Optional.ofNullable(embedded);
+    }
+
     /** Connects (or starts the demo directory) at start-up, so misconfiguration and the dev warning show at once. */
     void eager(@Observes StartupEvent ev, Directory directory) {
         LOG.debugf("directory ready: %s", directory.getClass().getSimpleName());

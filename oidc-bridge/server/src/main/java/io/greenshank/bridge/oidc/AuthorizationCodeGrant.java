@@ -45,7 +45,7 @@ public class AuthorizationCodeGrant implements TokenGrant {
         } else if (request.param("code_verifier").isPresent()) {
             throw OAuthException.invalidGrant("code_verifier sent but no code_challenge was");
         }
-        return new GrantResult(c.user(), c.scopes(), List.of(), c.nonce(), Optional.empty(), Map.of());
+        return new GrantResult(c.user(), c.scopes(), List.of(), c.nonce(), Optional.empty(), Map.of(), true);
     }
 
     static String s256(String verifier) {

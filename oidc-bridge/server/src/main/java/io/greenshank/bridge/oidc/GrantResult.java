@@ -16,9 +16,12 @@ import java.util.Set;
  * @param nonce           the {@code nonce} to echo in the ID token (code flow only)
  * @param refreshFamily   the refresh-token family to continue (refresh grant only); empty starts a new family
  * @param responseHeaders extra response headers, e.g. {@code WWW-Authenticate: Negotiate <mutual-auth token>}
+ * @param login           the user authenticated in this grant (password, code, Kerberos) or the result continues such
+ *                        a login (refresh): only then may a refresh token be issued. Exchanging one of our own tokens
+ *                        for another audience is not a login, and its result must not outlive the subject token.
  */
 public record GrantResult(AuthenticatedUser user, Set<String> scopes, List<String> audiences, Optional<String> nonce,
-                          Optional<String> refreshFamily, Map<String, String> responseHeaders) {
+                          Optional<String> refreshFamily, Map<String, String> responseHeaders, boolean login) {
 
     public GrantResult {
         Objects.requireNonNull(user, "user");
@@ -29,16 +32,16 @@ public record GrantResult(AuthenticatedUser user, Set<String> scopes, List<Strin
         responseHeaders = Map.copyOf(responseHeaders);
     }
 
-    /** The common case: a user, the requested scopes, the client's audiences. */
+    /** The common case, a fresh login: a user, the requested scopes, the client's audiences. */
     public static GrantResult of(AuthenticatedUser user, Set<String> scopes) {
-        return new GrantResult(user, scopes, List.of(), Optional.empty(), Optional.empty(), Map.of());
+        return new GrantResult(user, scopes, List.of(), Optional.empty(), Optional.empty(), Map.of(), true);
     }
 
     public GrantResult withResponseHeaders(Map<String, String> headers) {
-        return new GrantResult(user, scopes, audiences, nonce, refreshFamily, headers);
+        return new GrantResult(user, scopes, audiences, nonce, refreshFamily, headers, login);
     }
 
     public GrantResult withAudiences(List<String> newAudiences) {
-        return new GrantResult(user, scopes, newAudiences, nonce, refreshFamily, responseHeaders);
+        return new GrantResult(user, scopes, newAudiences, nonce, refreshFamily, responseHeaders, login);
     }
 }

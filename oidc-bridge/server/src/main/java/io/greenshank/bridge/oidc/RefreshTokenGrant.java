@@ -68,6 +68,7 @@ public class RefreshTokenGrant implements TokenGrant {
             throw OAuthException.temporarilyUnavailable("the directory is not answering; retry shortly");
         }
         AuthenticatedUser user = new AuthenticatedUser(current, s.user().methods(), s.user().authTime());
-        return new GrantResult(user, scopes, s.audiences(), Optional.empty(), Optional.of(s.family()), Map.of());
+        return new GrantResult(user, scopes, s.audiences(), Optional.empty(), Optional.of(s.family()), Map.of(),
+                true);
     }
 }

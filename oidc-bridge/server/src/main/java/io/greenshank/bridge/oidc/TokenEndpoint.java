@@ -101,7 +101,7 @@ public class TokenEndpoint {
             TokenRequest request = new TokenRequest(client, params, headers.getRequestHeaders(), address(http), iss);
             GrantResult result = grant.grant(request);
             boolean exchange = TokenExchangeGrant.GRANT_TYPE.equals(grantType);
-            IssuedTokens tokens = minter.mint(iss, client, result, !exchange);
+            IssuedTokens tokens = minter.mint(iss, client, result, result.login());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("access_token", tokens.accessToken());
             body.put("token_type", "Bearer");

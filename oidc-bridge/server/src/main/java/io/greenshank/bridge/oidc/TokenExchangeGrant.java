@@ -72,7 +72,7 @@ public abstract class TokenExchangeGrant implements TokenGrant {
             return new GrantResult(new AuthenticatedUser(u.get(), methods, at),
                     Set.copyOf(Scopes.parse(request.param("scope").or(() -> Optional.of("")))),
                     List.of(audience), Optional.empty(), Optional.empty(),
-                    Map.of());
+                    Map.of(), false);
         } catch (ParseException e) {
             throw OAuthException.invalidGrant("subject_token has malformed claims");
         } catch (DirectoryUnavailableException e) {

@@ -8,6 +8,10 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import io.greenshank.bridge.ldap.DirectoryProducer;
 import io.greenshank.kubectl.SpnegoInitiator;
 import io.greenshank.kubectl.testing.Kubectl;
 import io.greenshank.kubectl.testing.MitKdc;
@@ -18,6 +22,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +58,9 @@ class KerberosBridgeEndToEndTest {
 
     @TestHTTPResource(value = "/", tls = true)
     URL httpsRoot;
+
+    @Inject
+    DirectoryProducer directories;
 
     @BeforeAll
     static void users() throws Exception {
@@ -132,6 +140,54 @@ class KerberosBridgeEndToEndTest {
         assertThat(claims.getStringListClaim("amr")).isEqualTo(List.of("kerberos"));
         assertThat(claims.getSubject()).isNotEqualTo("alice");
         assertThat(claims.getAudience()).containsExactly("kubectl");
+    }
+
+    @Test
+    void theKerberosExchangeIssuesARefreshTokenWhoseRefreshKeepsKerberosAmrAndWhoseReuseRevokesTheFamily()
+            throws Exception {
+        String[] login = curlToken(aliceCcache, true);
+        assertThat(status(login[0])).as(login[1]).isEqualTo(200);
+        String first = (String) json(login[1]).get("refresh_token");
+        assertThat(first).as("refresh_token of a Kerberos login").isNotBlank();
+
+        Response refreshed = refresh(first);
+        refreshed.then().statusCode(200);
+        JWTClaimsSet claims = SignedJWT.parse(refreshed.jsonPath().getString("id_token")).getJWTClaimsSet();
+        assertThat(claims.getStringClaim("preferred_username")).isEqualTo("alice");
+        assertThat(claims.getStringListClaim("amr")).isEqualTo(List.of("kerberos"));
+        String second = refreshed.jsonPath().getString("refresh_token");
+        assertThat(second).isNotBlank().isNotEqualTo(first);
+
+        // The spent token presented again is a sign of theft: refused, and its successor dies with the family.
+        refresh(first).then().statusCode(400);
+        Response successor = refresh(second);
+        successor.then().statusCode(400);
+        assertThat(successor.jsonPath().getString("error")).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void aKerberosFamilyIsRefusedAtRefreshOnceTheUserIsLockedInTheDirectory() throws Exception {
+        String[] login = curlToken(aliceCcache, true);
+        assertThat(status(login[0])).as(login[1]).isEqualTo(200);
+        String refreshToken = (String) json(login[1]).get("refresh_token");
+        InMemoryDirectoryServer ds = directories.embedded().orElseThrow().server();
+        String alice = "uid=alice,ou=people,dc=greenshank,dc=test";
+        ds.modify(alice, new Modification(ModificationType.ADD, "pwdAccountLockedTime", "20260101000000Z"));
+        try {
+            Response refused = refresh(refreshToken);
+            refused.then().statusCode(400);
+            assertThat(refused.jsonPath().getString("error")).isEqualTo("invalid_grant");
+        } finally {
+            ds.modify(alice, new Modification(ModificationType.DELETE, "pwdAccountLockedTime"));
+        }
+        // Unlocked again, the family stays revoked: the refusal ended it.
+        refresh(refreshToken).then().statusCode(400);
+    }
+
+    private Response refresh(String refreshToken) throws Exception {
+        return given().relaxedHTTPSValidation().formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", refreshToken).formParam("client_id", "kubectl")
+                .post(issuer() + "/token");
     }
 
     @Test
@@ -222,6 +278,46 @@ class KerberosBridgeEndToEndTest {
             assertThat(claims).containsEntry("preferred_username", "alice");
             assertThat(claims.get("amr")).isEqualTo(List.of("kerberos"));
         }
+    }
+
+    @Test
+    void thePluginRefreshesAnExpiredKerberosLoginInsteadOfGoingBackToKerberos() throws Exception {
+        PluginInstall plugin = PluginInstall.into(Files.createTempDirectory(work, "bin-"));
+        Path cacheDir = work.resolve("cache-refresh");
+        Map<String, String> env = new HashMap<>(kdc.env(aliceCcache));
+        env.put("GREENSHANK_CACHE_DIR", cacheDir.toString());
+        env.put("GREENSHANK_TRACE", "1");
+        List<String> getToken = List.of("get-token", "--issuer", issuer(), "--client-id", "kubectl",
+                "--certificate-authority", KerberosTestProfile.bridgeCertificate().toString());
+        PluginInstall.Result first = plugin.run(getToken, env);
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(first.stderr()).contains("kerberos start");
+
+        // Age the cached ID token out (an unreadable one counts as expired); the refresh token stays.
+        Path slot;
+        try (var files = Files.list(cacheDir)) {
+            slot = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        String cached = Files.readString(slot);
+        assertThat(cached).contains("\"refresh_token\"");
+        Files.writeString(slot, cached.replaceAll("\"id_token\"\\s*:\\s*\"[^\"]*\"", "\"id_token\": \"expired\""));
+
+        double refreshesBefore = refreshesIssued();
+        PluginInstall.Result second = plugin.run(getToken, env);
+        assertThat(second.exitCode()).as(second.stderr()).isZero();
+        assertThat(second.stderr()).doesNotContain("kerberos start");
+        assertThat(second.stdout()).contains("\"token\"");
+        assertThat(refreshesIssued()).isEqualTo(refreshesBefore + 1);
+        String token = (String) ((Map<?, ?>) json(second.stdout()).get("status")).get("token");
+        assertThat(SignedJWT.parse(token).getJWTClaimsSet().getStringListClaim("amr")).isEqualTo(List.of("kerberos"));
+    }
+
+    private static double refreshesIssued() {
+        String metrics = given().get("/q/metrics").asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("greenshank_bridge_token_requests_total{")
+                        && l.contains("grant_type=\"refresh_token\"") && l.contains("outcome=\"issued\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
