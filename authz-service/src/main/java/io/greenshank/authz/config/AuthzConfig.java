@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Every {@code greenshank.authz.*} key. Documented in docs/authn-notes.md. */
+/** Every {@code greenshank.authz.*} key. Documented in README.md (Configuration) and docs/authz-service.md. */
 @ConfigMapping(prefix = "greenshank.authz")
 public interface AuthzConfig {
 

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Floor (no-op grpc-java ext_authz server) vs the sidecar, same process, same load generator. Not part of the default
- * build (tag {@code benchmark}); run it with the command in docs/bench-notes.md. Prints a table and writes it to
+ * build (tag {@code benchmark}); run it with the command in docs/benchmarks.md. Prints a table and writes it to
  * {@code target/benchmark.txt}.
  */
 @Tag("benchmark")

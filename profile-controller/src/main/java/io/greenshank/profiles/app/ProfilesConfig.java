@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Every {@code greenshank.profiles.*} key; documented in docs/profiles-notes.md. */
+/** Every {@code greenshank.profiles.*} key; documented in README.md (Configuration) and docs/profile-controller.md. */
 @ConfigMapping(prefix = "greenshank.profiles")
 public interface ProfilesConfig {
 

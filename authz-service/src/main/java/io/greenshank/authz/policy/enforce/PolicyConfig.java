@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Every {@code greenshank.policy.*} key. Documented in docs/policy-notes.md. */
+/** Every {@code greenshank.policy.*} key. Documented in README.md (Configuration) and docs/authz-service.md. */
 @ConfigMapping(prefix = "greenshank.policy")
 public interface PolicyConfig {
 

@@ -31,6 +31,7 @@ public final class DirectoryPolicySource {
     private final PolicyDocuments documents;
     private final Map<Path, Stamp> stamps = new HashMap<>();
     private final Map<Path, List<PolicyEntry>> entries = new TreeMap<>();
+    private boolean missingReported;
 
     public DirectoryPolicySource(Path dir, PolicyStore store) {
         this.dir = dir;
@@ -66,6 +67,14 @@ public final class DirectoryPolicySource {
             }
         } else if (!stamps.isEmpty()) {
             LOG.warnf("policy directory %s is gone; its policies are withdrawn", dir);
+        } else if (!missingReported) {
+            // A mistyped path would otherwise look exactly like "no policy", which allows every authenticated caller.
+            LOG.warnf("policy directory %s (%s) does not exist: no policies are loaded from it until it appears",
+                    dir, dir.toAbsolutePath());
+            missingReported = true;
+        }
+        if (Files.isDirectory(dir)) {
+            missingReported = false;
         }
         boolean changed = !now.keySet().equals(stamps.keySet());
         for (Map.Entry<Path, Stamp> e : now.entrySet()) {

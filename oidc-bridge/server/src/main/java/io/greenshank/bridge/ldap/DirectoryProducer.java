@@ -29,7 +29,7 @@ public class DirectoryProducer {
                         + "configure greenshank.bridge.ldap.urls for production");
             }
             embedded = EmbeddedDirectory.start();
-            // The demo passwords are documented (docs/bridge-notes.md), never logged.
+            // The demo passwords are documented (README.md, Try it), never logged.
             LOG.warnf("EMBEDDED DEMO DIRECTORY on %s (dev only, not for production): demo users alice, bob, "
                     + "carol (locked)", embedded.url());
             settings = embedded.settings();

@@ -56,7 +56,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Load harness (not part of {@code verify}: run it by name, see docs/bridge-notes.md). Each figure is a ratio
+ * Load harness (not part of {@code verify}: run it by name, see docs/benchmarks.md). Each figure is a ratio
  * against a floor measured in the same run on the same machine.
  */
 @QuarkusTest
