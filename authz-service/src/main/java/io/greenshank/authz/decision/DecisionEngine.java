@@ -12,7 +12,6 @@ import io.greenshank.identity.jwt.TokenRejectedException;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -172,13 +171,7 @@ public final class DecisionEngine {
                 return unauthenticated(request, "user_claim_invalid", "the user name cannot be sent as a header", result.policy());
             }
             set.put(identityHeaders.userHeader(), user);
-            List<String> groups = new ArrayList<>();
-            for (String g : identity.get().groups()) {
-                if (headerSafe(g) && g.indexOf(',') < 0) {
-                    groups.add(g);
-                }
-            }
-            set.put(identityHeaders.groupsHeader(), String.join(",", groups));
+            set.put(identityHeaders.groupsHeader(), identityHeaders.groupsValue(identity.get()));
         }
         return new Decision(Decision.Outcome.ALLOW, 200, result.reason(), identity, result.policy(), set, removeNames,
                 Map.of(), "");

@@ -28,9 +28,22 @@ public record IdentityHeaders(String userHeader, String groupsHeader, String use
         return userPrefix + identity.user();
     }
 
-    /** Groups as one comma-separated value; names containing a comma are dropped, as they would split. */
+    /**
+     * Groups as one comma-separated value. A name containing a comma (it would split) or a control character (it
+     * cannot travel in a header) is dropped, so what policy judges and what upstream receives are the same list.
+     */
     public String groupsValue(Identity identity) {
-        return String.join(",", identity.groups().stream().filter(g -> g.indexOf(',') < 0).toList());
+        return String.join(",", identity.groups().stream().filter(IdentityHeaders::isHeaderSafeGroup).toList());
+    }
+
+    private static boolean isHeaderSafeGroup(String g) {
+        for (int i = 0; i < g.length(); i++) {
+            char c = g.charAt(i);
+            if (c == ',' || c < 0x20 || c == 0x7f) {
+                return false;
+            }
+        }
+        return !g.isEmpty();
     }
 
     /** Reverses {@link #userValue}: the user id in a header value, or empty when the prefix does not match. */

@@ -75,7 +75,7 @@ class IdentityTest {
     void identityHeadersAreLowerCaseAndDropCommaGroups() {
         IdentityHeaders h = new IdentityHeaders("Kubeflow-UserID", "Kubeflow-Groups", "accounts.google.com:");
         assertThat(h.names()).containsExactly("kubeflow-userid", "kubeflow-groups");
-        Identity id = new Identity("bob", List.of("g1", "evil,admin", "g2"), Optional.empty(), Optional.empty(),
+        Identity id = new Identity("bob", List.of("g1", "evil,admin", "g2", "bad\r\nx-injected: 1"), Optional.empty(), Optional.empty(),
                 Optional.empty(), AuthMethod.JWT, Map.of(), Optional.empty());
         assertThat(h.userValue(id)).isEqualTo("accounts.google.com:bob");
         assertThat(h.groupsValue(id)).isEqualTo("g1,g2");
