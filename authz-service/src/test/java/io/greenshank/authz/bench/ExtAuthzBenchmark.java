@@ -175,7 +175,9 @@ class ExtAuthzBenchmark {
             }
             // The same counter must see the cached phase's hits, or a zero in the first-seen phase would prove nothing.
             cachedPhaseHits = Math.round(cacheLookups("hit") - cachedHits0);
-            double half = median(floorPeaks).throughput() / 2;
+            // -Dbench.latencyRate=N measures latency at N req/s instead (e.g. to see the per-request cost at low load).
+            double half = Double.parseDouble(System.getProperty("bench.latencyRate",
+                    Double.toString(median(floorPeaks).throughput() / 2)));
             for (int r = 0; r < ROUNDS; r++) {
                 floorHalves.add(floorLoad.openLoop("floor @ half floor peak", cachedReq, half, WARMUP, MEASURE));
                 cachedHalves.add(sidecarLoad.openLoop("sidecar cached @ half floor peak", cachedReq, half, WARMUP, MEASURE));
