@@ -9,12 +9,23 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import jakarta.inject.Inject;
 
-/** {@code envoy.service.auth.v3.Authorization/Check} over gRPC, served on the HTTP port. */
+/**
+ * {@code envoy.service.auth.v3.Authorization/Check} over gRPC: served on the HTTP port by Quarkus gRPC, and on the
+ * dedicated ext_authz port by {@link DirectGrpcServer}.
+ */
 @GrpcService
 public class GrpcCheckService extends AuthorizationGrpc.AuthorizationImplBase {
 
     @Inject
     CheckDispatcher dispatcher;
+
+    GrpcCheckService() {
+    }
+
+    /** For the dedicated port, which is not a CDI-managed server. */
+    GrpcCheckService(CheckDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
 
     @Override
     public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {

@@ -38,6 +38,8 @@ public interface AuthzConfig {
 
     DecisionLog decisionLog();
 
+    Grpc grpc();
+
     /** HTTP path prefix of the Envoy {@code http_service} protocol endpoint ({@code path_prefix} in Envoy). */
     @WithDefault("/ext-authz")
     String httpPathPrefix();
@@ -128,6 +130,20 @@ public interface AuthzConfig {
 
         @WithDefault("greenshank")
         String realm();
+    }
+
+    /** The dedicated ext_authz gRPC port ({@link io.greenshank.authz.check.DirectGrpcServer}). */
+    interface Grpc {
+        /** Its port: {@code 0} picks a free one, {@code -1} turns it off (Check stays on the HTTP port). */
+        @WithDefault("9191")
+        int port();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** Largest CheckRequest accepted, in bytes; larger ones are refused by the transport. */
+        @WithDefault("8388608")
+        int maxInboundMessageSize();
     }
 
     interface Limits {

@@ -18,7 +18,11 @@ final class GrpcClient implements AutoCloseable {
     final AuthorizationGrpc.AuthorizationBlockingStub stub;
 
     GrpcClient(URL base) {
-        channel = NettyChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext()
+        this(base.getHost(), base.getPort());
+    }
+
+    GrpcClient(String host, int port) {
+        channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
                 .maxInboundMessageSize(16 * 1024 * 1024).build();
         stub = AuthorizationGrpc.newBlockingStub(channel);
     }
