@@ -6,6 +6,7 @@ import io.greenshank.bridge.ldap.DirectoryUnavailableException;
 import io.greenshank.bridge.login.BrowserAuthenticator;
 import io.greenshank.bridge.login.LoginPage;
 import io.greenshank.bridge.login.PasswordLogin;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.AuthenticatedUser;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Any;
@@ -155,7 +156,14 @@ public class AuthorizeEndpoint {
     }
 
     private Response.ResponseBuilder codeRedirect(Pending p, AuthenticatedUser user, UriInfo uri) {
-        String code = codes.issue(p.client().id(), p.redirectUri(), p.codeChallenge(), p.nonce(), p.scopes(), user);
+        String code;
+        try {
+            code = codes.issue(p.client().id(), p.redirectUri(), p.codeChallenge(), p.nonce(), p.scopes(), user);
+        } catch (SessionStoreUnavailableException e) {
+            // RFC 6749 §4.1.2.1: the client may retry; the store has logged why.
+            return Response.fromResponse(redirectError(p.redirectUri(), "temporarily_unavailable",
+                    "sign-in state cannot be saved right now; retry shortly", p.state(), uri));
+        }
         UriBuilder b = UriBuilder.fromUri(p.redirectUri()).queryParam("code", code);
         p.state().ifPresent(s -> b.queryParam("state", s));
         b.queryParam("iss", issuer.of(uri));

@@ -23,6 +23,7 @@ import io.greenshank.bridge.ldap.DirectoryUser;
 import io.greenshank.bridge.ldap.Slapd;
 import io.greenshank.bridge.ldap.SlapdResource;
 import io.greenshank.bridge.token.AuthenticatedUser;
+import io.greenshank.bridge.session.MemorySessionStore;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenConfig;
 import io.greenshank.bridge.token.TokenMinter;
@@ -215,8 +216,9 @@ class IssuanceBenchmark {
             KeyManager km = new KeyManager(new MemoryKeyRingStore(), Clock.systemUTC(), Duration.ofDays(30),
                     Duration.ofHours(6), Duration.ofMinutes(10), KeyManager.generator(alg));
             km.refresh();
-            TokenMinter minter = new TokenMinter(km, new RefreshTokens(Clock.systemUTC()), lifetimes(),
+            RefreshTokens refresh = new RefreshTokens(new MemorySessionStore<>(RefreshTokens.KIND),
                     Clock.systemUTC());
+            TokenMinter minter = new TokenMinter(km, refresh, lifetimes(), Clock.systemUTC());
             OidcClient client = new OidcClient("kubectl", Optional.empty(), List.of(), Set.of("password"),
                     List.of());
             DirectoryUser u = new DirectoryUser("5b2c1f0e-8a43-4c1e-9d6b-0f3e2a1c7d55", "alice",
