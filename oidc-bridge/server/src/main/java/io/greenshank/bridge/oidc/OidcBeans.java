@@ -58,6 +58,12 @@ public class OidcBeans {
 
     @Produces
     @Singleton
+    AuthorizationRequests authorizationRequests(SessionStores stores, Clock clock) {
+        return new AuthorizationRequests(stores.open(AuthorizationRequests.KIND), clock);
+    }
+
+    @Produces
+    @Singleton
     AuthorizationCodes codes(SessionStores stores, TokenConfig cfg, Clock clock) {
         return new AuthorizationCodes(stores.open(AuthorizationCodes.KIND), cfg.authorizationCodeLifetime(), clock);
     }

@@ -17,6 +17,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.greenshank.bridge.client.OidcClient;
 import io.greenshank.bridge.oidc.AuthorizationCodeGrant;
 import io.greenshank.bridge.oidc.AuthorizationCodes;
+import io.greenshank.bridge.oidc.AuthorizationRequests;
 import io.greenshank.bridge.oidc.OAuthException;
 import io.greenshank.bridge.oidc.TokenRequest;
 import io.greenshank.bridge.token.RefreshTokens;
@@ -241,6 +242,33 @@ class ReplicatedSessionsTest {
             pool.shutdownNow();
         }
         assertThat(secrets("authorization-code")).as("redeemed codes are deleted").isEmpty();
+    }
+
+    @Test
+    void aLoginFormParkedAtOneReplicaIsPostedToTheOtherAndTakenOnce() throws Exception {
+        AuthorizationRequests atA = new AuthorizationRequests(
+                new SecretSessionStore<>(a.client(), NS, AuthorizationRequests.KIND), at(LOGIN));
+        AuthorizationRequests atB = new AuthorizationRequests(
+                new SecretSessionStore<>(b.client(), NS, AuthorizationRequests.KIND), at(LOGIN.plusSeconds(30)));
+        AuthorizationRequests.Pending p = atA.pending("webapp", "https://app.example.test/cb", Optional.of("st"),
+                Optional.empty(), Optional.of("c".repeat(43)), Set.of("openid"));
+        String id = atA.park(p);
+
+        assertThat(atB.find(id)).contains(p);
+        assertThat(atB.take(id)).isTrue();
+        assertThat(atA.take(id)).as("a second post of the same form").isFalse();
+        assertThat(atA.find(id)).isEmpty();
+        assertThat(decodedAll("authorization-request")).isEmpty();
+
+        String late = atA.park(p);
+        AuthorizationRequests afterLifetime = new AuthorizationRequests(
+                new SecretSessionStore<>(b.client(), NS, AuthorizationRequests.KIND),
+                at(LOGIN.plus(AuthorizationRequests.LIFETIME)));
+        assertThat(afterLifetime.find(late)).isEmpty();
+    }
+
+    List<String> decodedAll(String kind) {
+        return secrets(kind).stream().map(ReplicatedSessionsTest::decoded).toList();
     }
 
     @Test

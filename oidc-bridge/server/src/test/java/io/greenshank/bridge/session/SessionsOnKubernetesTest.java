@@ -12,8 +12,13 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The real {@code /token} endpoint with sessions kept in Secrets of a (mock, CRUD) Kubernetes API. */
@@ -23,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class SessionsOnKubernetesTest {
 
     static final String NS = "bridge-sessions";
+    static final String REDIRECT = "http://127.0.0.1:8000/callback";
 
     public static class Profile implements QuarkusTestProfile {
         @Override
@@ -40,17 +46,50 @@ class SessionsOnKubernetesTest {
     }
 
     List<Secret> families() {
-        return kubernetes.getClient().secrets().inNamespace(NS)
-                .withLabel(SecretSessionStore.KIND_LABEL, "refresh-family").list().getItems();
+        return secrets("refresh-family");
+    }
+
+    List<Secret> secrets(String kind) {
+        return kubernetes.getClient().secrets().inNamespace(NS).withLabel(SecretSessionStore.KIND_LABEL, kind).list()
+                .getItems();
+    }
+
+    @Test
+    void browserCodeFlowKeepsTheParkedRequestAndTheCodeInSecretsUntilUsed() throws Exception {
+        String verifier = SessionKeys.random(40);
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String form = given().queryParams(Map.of("response_type", "code", "client_id", "kubectl",
+                        "redirect_uri", REDIRECT, "scope", "openid", "state", "s-1", "code_challenge", challenge,
+                        "code_challenge_method", "S256"))
+                .get("/authorize").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(form);
+        assertThat(m.find()).isTrue();
+        assertThat(secrets("authorization-request")).as("the form's request is parked in a Secret").hasSize(1);
+
+        String location = given().redirects().follow(false).formParams(Map.of("request", m.group(1),
+                        "username", "alice", "password", "alice-password"))
+                .post("/authorize").then().statusCode(303).extract().header("Location");
+        assertThat(secrets("authorization-request")).as("taken by the successful login").isEmpty();
+        assertThat(secrets("authorization-code")).hasSize(1);
+        Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
+        assertThat(code.find()).isTrue();
+
+        Map<String, String> exchange = Map.of("grant_type", "authorization_code", "client_id", "kubectl",
+                "code", code.group(1), "redirect_uri", REDIRECT, "code_verifier", verifier);
+        token(exchange).then().statusCode(200).body("token_type", equalTo("Bearer"));
+        assertThat(secrets("authorization-code")).as("a redeemed code is deleted").isEmpty();
+        token(exchange).then().statusCode(400).body("error", equalTo("invalid_grant"));
     }
 
     @Test
     void passwordLoginThenRefreshThenReuseIsRefusedAndEndsTheFamily() {
+        int before = families().size(); // other tests' logins
         Response login = token(Map.of("grant_type", "password", "client_id", "kubectl", "username", "alice",
                 "password", "alice-password", "scope", "openid groups"));
         login.then().statusCode(200);
         String first = login.jsonPath().getString("refresh_token");
-        assertThat(families()).as("the family is a Secret").hasSize(1);
+        assertThat(families()).as("the family is a Secret").hasSize(before + 1);
 
         Response refreshed = token(Map.of("grant_type", "refresh_token", "client_id", "kubectl",
                 "refresh_token", first));
@@ -62,7 +101,7 @@ class SessionsOnKubernetesTest {
                 .then().statusCode(400).body("error", equalTo("invalid_grant"));
         token(Map.of("grant_type", "refresh_token", "client_id", "kubectl", "refresh_token", second))
                 .then().statusCode(400).body("error", equalTo("invalid_grant"));
-        assertThat(families()).as("reuse deleted the family").isEmpty();
+        assertThat(families()).as("reuse deleted the family").hasSize(before);
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics.lines().filter(l -> l.startsWith("greenshank_bridge_session_store_operations_total{")
