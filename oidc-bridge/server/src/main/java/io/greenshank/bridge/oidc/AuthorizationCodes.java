@@ -16,16 +16,33 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Single-use authorization codes, short-lived, bound to client, redirect URI and PKCE challenge. The store holds
- * each code under the SHA-256 of the code, never the code. Redeeming deletes it: of two redemptions, on one replica
- * or two, only the one whose delete removed it succeeds.
+ * Single-use authorization codes, short-lived, bound to the authorization request they answer (client, redirect URI,
+ * PKCE challenge, nonce, scopes). The store holds each code under the SHA-256 of the code, never the code.
+ * Redeeming deletes it: of two redemptions, on one replica or two, only the one whose delete removed it succeeds.
  */
 public final class AuthorizationCodes {
 
-    public record Code(String clientId, String redirectUri, Optional<String> codeChallenge, Optional<String> nonce,
-                       Set<String> scopes, AuthenticatedUser user, Instant expiresAt) {
-        public Code {
-            scopes = Set.copyOf(scopes);
+    /** What a code stands for: the request it answers and who signed in. */
+    public record Code(AuthorizationRequests.Pending request, AuthenticatedUser user, Instant expiresAt) {
+
+        public String clientId() {
+            return request.clientId();
+        }
+
+        public String redirectUri() {
+            return request.redirectUri();
+        }
+
+        public Optional<String> codeChallenge() {
+            return request.codeChallenge();
+        }
+
+        public Optional<String> nonce() {
+            return request.nonce();
+        }
+
+        public Set<String> scopes() {
+            return request.scopes();
         }
     }
 
@@ -43,11 +60,10 @@ public final class AuthorizationCodes {
         this.clock = clock;
     }
 
-    public String issue(String clientId, String redirectUri, Optional<String> codeChallenge, Optional<String> nonce,
-                        Set<String> scopes, AuthenticatedUser user) throws SessionStoreUnavailableException {
+    public String issue(AuthorizationRequests.Pending request, AuthenticatedUser user)
+            throws SessionStoreUnavailableException {
         String code = SessionKeys.random(32);
-        Code c = new Code(clientId, redirectUri, codeChallenge, nonce, scopes, user, clock.instant().plus(lifetime));
-        if (!store.create(SessionKeys.sha256Hex(code), c)) {
+        if (!store.create(SessionKeys.sha256Hex(code), new Code(request, user, clock.instant().plus(lifetime)))) {
             throw new IllegalStateException("authorization code already exists");
         }
         return code;
@@ -66,11 +82,7 @@ public final class AuthorizationCodes {
 
     private static String encode(Code c) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("clientId", c.clientId());
-        m.put("redirectUri", c.redirectUri());
-        c.codeChallenge().ifPresent(v -> m.put("codeChallenge", v));
-        c.nonce().ifPresent(v -> m.put("nonce", v));
-        m.put("scopes", c.scopes().stream().sorted().toList());
+        m.put("request", AuthorizationRequests.toMap(c.request()));
         m.put("user", AuthenticatedUserJson.toMap(c.user()));
         m.put("expiresAt", c.expiresAt().toString());
         return JsonFields.write(m);
@@ -78,8 +90,7 @@ public final class AuthorizationCodes {
 
     private static Code decode(String json) {
         JsonFields j = JsonFields.parse(json);
-        return new Code(j.string("clientId"), j.string("redirectUri"), j.optional("codeChallenge"),
-                j.optional("nonce"), Set.copyOf(j.strings("scopes")),
+        return new Code(AuthorizationRequests.fromFields(j.object("request")),
                 AuthenticatedUserJson.fromFields(j.object("user")), j.instant("expiresAt"));
     }
 }

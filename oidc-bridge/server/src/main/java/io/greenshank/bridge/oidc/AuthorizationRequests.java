@@ -68,6 +68,14 @@ public final class AuthorizationRequests {
     }
 
     private static String encode(Pending p) {
+        return JsonFields.write(toMap(p));
+    }
+
+    private static Pending decode(String json) {
+        return fromFields(JsonFields.parse(json));
+    }
+
+    static Map<String, Object> toMap(Pending p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("clientId", p.clientId());
         m.put("redirectUri", p.redirectUri());
@@ -76,11 +84,10 @@ public final class AuthorizationRequests {
         p.codeChallenge().ifPresent(v -> m.put("codeChallenge", v));
         m.put("scopes", p.scopes().stream().sorted().toList());
         m.put("expiresAt", p.expiresAt().toString());
-        return JsonFields.write(m);
+        return m;
     }
 
-    private static Pending decode(String json) {
-        JsonFields j = JsonFields.parse(json);
+    static Pending fromFields(JsonFields j) {
         return new Pending(j.string("clientId"), j.string("redirectUri"), j.optional("state"), j.optional("nonce"),
                 j.optional("codeChallenge"), Set.copyOf(j.strings("scopes")), j.instant("expiresAt"));
     }

@@ -161,7 +161,7 @@ public class AuthorizeEndpoint {
     private Response.ResponseBuilder codeRedirect(Pending p, AuthenticatedUser user, UriInfo uri) {
         String code;
         try {
-            code = codes.issue(p.clientId(), p.redirectUri(), p.codeChallenge(), p.nonce(), p.scopes(), user);
+            code = codes.issue(p, user);
         } catch (SessionStoreUnavailableException e) {
             // RFC 6749 §4.1.2.1: the client may retry; the store has logged why.
             return Response.fromResponse(redirectError(p.redirectUri(), "temporarily_unavailable",

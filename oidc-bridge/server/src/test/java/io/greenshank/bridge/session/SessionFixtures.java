@@ -3,6 +3,7 @@ package io.greenshank.bridge.session;
 import io.greenshank.bridge.ldap.AccountStatus;
 import io.greenshank.bridge.ldap.DirectoryUser;
 import io.greenshank.bridge.oidc.AuthorizationCodes;
+import io.greenshank.bridge.oidc.AuthorizationRequests;
 import io.greenshank.bridge.token.AuthenticatedUser;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.identity.AuthMethod;
@@ -47,7 +48,8 @@ final class SessionFixtures {
     }
 
     static String code(AuthorizationCodes codes, String name) throws SessionStoreUnavailableException {
-        return codes.issue("webapp", "https://app.example.test/cb", Optional.of("c".repeat(43)), Optional.of("n-1"),
-                Set.of("openid"), user(name));
+        return codes.issue(new AuthorizationRequests.Pending("webapp", "https://app.example.test/cb",
+                Optional.of("state-1"), Optional.of("n-1"), Optional.of("c".repeat(43)), Set.of("openid"),
+                LOGIN.plus(AuthorizationRequests.LIFETIME)), user(name));
     }
 }
