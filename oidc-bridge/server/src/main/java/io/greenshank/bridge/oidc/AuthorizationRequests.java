@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Validated authorization requests waiting for the login form, under a random id the form posts back. Kept in the
- * session store, so the form's POST may reach another replica than its GET; the store sees only the id's hash.
+ * Validated authorization requests waiting for the login form, under a random id the form posts back; the store sees
+ * only the id's hash. The bridge keeps them in each replica's memory (see {@code SessionStores#openInMemory}): anyone
+ * may start one, and that must not cost the Kubernetes API a write.
  */
 public final class AuthorizationRequests {
 

@@ -31,8 +31,8 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * {@code /authorize}: the code flow. A valid request is parked in the session store ({@link AuthorizationRequests},
- * so any replica can take the form's POST) under a random id and the login form
+ * {@code /authorize}: the code flow. A valid request is parked ({@link AuthorizationRequests}) under a random id and
+ * the login form
  * refers to that id only, so a form post cannot alter the client, redirect URI or PKCE challenge.
  */
 @Path("/authorize")

@@ -59,7 +59,7 @@ public class OidcBeans {
     @Produces
     @Singleton
     AuthorizationRequests authorizationRequests(SessionStores stores, Clock clock) {
-        return new AuthorizationRequests(stores.open(AuthorizationRequests.KIND), clock);
+        return new AuthorizationRequests(stores.openInMemory(AuthorizationRequests.KIND), clock);
     }
 
     @Produces

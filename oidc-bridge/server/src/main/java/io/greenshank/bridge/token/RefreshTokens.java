@@ -45,8 +45,14 @@ public final class RefreshTokens {
         }
     }
 
-    /** A presented token that passed every check, not yet spent: {@link #rotate} spends it. */
-    public record Redemption(Session session, String tokenHash) {
+    /**
+     * A presented token that passed every check, not yet spent: {@link #rotate} spends it, starting from the family as
+     * read here, so a refresh costs one read and one write when no other replica interferes.
+     */
+    public record Redemption(String tokenHash, SessionStore.Stored<Family> read) {
+        public Session session() {
+            return read.value().session();
+        }
     }
 
     /** Why a presented token was refused. A revoked family is gone, so its tokens are {@code UNKNOWN}. */
@@ -100,7 +106,7 @@ public final class RefreshTokens {
         SessionStore.Stored<Family> stored = store.get(key(family)).orElseThrow(() -> refused(Refusal.UNKNOWN));
         String hash = SessionKeys.sha256Hex(token);
         check(stored, hash, clientId);
-        return new Redemption(stored.value().session(), hash);
+        return new Redemption(hash, stored);
     }
 
     /**
@@ -116,8 +122,11 @@ public final class RefreshTokens {
         String key = key(s.family());
         // Each lost race re-reads; the loser of a race on one token then finds it spent. The bound covers
         // writers that change the family without spending this token (none today).
+        SessionStore.Stored<Family> stored = redeemed.read();
         for (int attempt = 0; attempt < 3; attempt++) {
-            SessionStore.Stored<Family> stored = store.get(key).orElseThrow(() -> refused(Refusal.UNKNOWN));
+            if (attempt > 0) {
+                stored = store.get(key).orElseThrow(() -> refused(Refusal.UNKNOWN));
+            }
             check(stored, redeemed.tokenHash(), s.clientId());
             String next = newToken(s.family());
             List<String> spent = new ArrayList<>(stored.value().spentTokenHashes());

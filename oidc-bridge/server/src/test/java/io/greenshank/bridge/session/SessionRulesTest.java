@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.greenshank.bridge.oidc.AuthorizationCodes;
+import io.greenshank.bridge.oidc.AuthorizationRequests;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.RefreshTokens.Refusal;
 import io.greenshank.bridge.token.RefreshTokens.RefusedException;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -149,12 +151,32 @@ class SessionRulesTest {
     @Test
     void sweepRemovesOnlyExpiredValues() throws Exception {
         RefreshTokens.Session old = new RefreshTokens.Session("old", SessionFixtures.user("alice"), "kubectl",
-                java.util.Set.of("openid"), List.of(), LOGIN.plusSeconds(10));
+                Set.of("openid"), List.of(), LOGIN.plusSeconds(10));
         tokens.issue(old);
         String live = tokens.issue(session("bob", "kubectl"));
         assertThat(families.sweep(LOGIN.plusSeconds(10))).isEqualTo(1);
         assertThat(families.sweep(LOGIN.plusSeconds(10))).as("idempotent").isZero();
         assertThat(tokens.redeem(live, "kubectl")).isNotNull();
+    }
+
+    @Test
+    void aParkedLoginFormIsFoundUntilItExpiresAndTakenOnce() throws Exception {
+        MemorySessionStore<AuthorizationRequests.Pending> store = new MemorySessionStore<>(AuthorizationRequests.KIND);
+        AuthorizationRequests requests = new AuthorizationRequests(store, at(LOGIN));
+        AuthorizationRequests.Pending p = requests.pending("webapp", "https://app.example.test/cb", Optional.of("st"),
+                Optional.empty(), Optional.of("c".repeat(43)), Set.of("openid"));
+        String id = requests.park(p);
+
+        assertThat(requests.find(id)).as("a failed password leaves it parked").contains(p);
+        assertThat(requests.find(id)).contains(p);
+        assertThat(requests.take(id)).isTrue();
+        assertThat(requests.take(id)).as("the same form posted twice").isFalse();
+        assertThat(requests.find(id)).isEmpty();
+
+        String late = requests.park(p);
+        assertThat(new AuthorizationRequests(store, at(LOGIN.plus(AuthorizationRequests.LIFETIME))).find(late))
+                .isEmpty();
+        assertThat(store.sweep(LOGIN.plus(AuthorizationRequests.LIFETIME))).isEqualTo(1);
     }
 
     @Test
