@@ -11,7 +11,7 @@ elif ! command -v native-image >/dev/null 2>&1; then
   echo "native-image not found: install GraalVM/Mandrel or run '$0 --container'" >&2
   exit 2
 fi
-./mvnw -B -Pnative -DskipTests "${extra[@]}" package \
+./mvnw -B -Pnative -Dgreenshank.native -DskipTests "${extra[@]}" package \
   -pl authz-service,oidc-bridge/server,profile-controller -am
 for exe in authz-service/target/*-runner oidc-bridge/server/target/*-runner profile-controller/target/*-runner; do
   [ -x "$exe" ] && echo "built $exe"

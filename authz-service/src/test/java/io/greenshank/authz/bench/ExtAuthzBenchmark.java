@@ -42,6 +42,8 @@ class ExtAuthzBenchmark {
 
     static final long FRESH_WARMUP = Long.getLong("bench.freshWarmupMillis", 1000);
     static final long FRESH_MEASURE = Long.getLong("bench.freshMeasureMillis", 3000);
+    /** {@code -Dbench.firstSeen=false} skips the first-seen phases (minting their tokens takes a minute). */
+    static final boolean FIRST_SEEN = Boolean.parseBoolean(System.getProperty("bench.firstSeen", "true"));
 
     @Inject
     Optional<DevIssuer> dev;
@@ -106,6 +108,24 @@ class ExtAuthzBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
+    /**
+     * Each round runs the floor and then the sidecar back to back, so the difference within a round is less exposed
+     * to the machine's slow drift (other tenants of the host) than the difference of two medians.
+     */
+    static List<Long> pairedP99Gaps(List<LoadGenerator.Result> floors, List<LoadGenerator.Result> ours) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 0; i < floors.size(); i++) {
+            gaps.add(ours.get(i).p99Micros() - floors.get(i).p99Micros());
+        }
+        return gaps;
+    }
+
+    static long pairedP99Gap(List<LoadGenerator.Result> floors, List<LoadGenerator.Result> ours) {
+        List<Long> gaps = new ArrayList<>(pairedP99Gaps(floors, ours));
+        gaps.sort(Long::compare);
+        return gaps.get(gaps.size() / 2);
+    }
+
     static LoadGenerator.Result medianP99(List<LoadGenerator.Result> runs) {
         List<LoadGenerator.Result> sorted = new ArrayList<>(runs);
         sorted.sort(java.util.Comparator.comparingLong(LoadGenerator.Result::p99Micros));
@@ -122,10 +142,15 @@ class ExtAuthzBenchmark {
     void floor_versus_sidecar() throws Exception {
         DevIssuer issuer = dev.orElseThrow();
         List<String> out = new ArrayList<>();
-        out.add(String.format("cores=%d concurrency=%d connections=%d warmup=%dms measure=%dms java=%s grpc=%s decision-log=%s",
+        out.add(String.format("cores=%d concurrency=%d connections=%d warmup=%dms measure=%dms java=%s grpc=%s decision-log=%s"
+                        + " gc=%s jvm-args=%s",
                 Runtime.getRuntime().availableProcessors(), CONCURRENCY, CONNECTIONS, WARMUP, MEASURE,
                 System.getProperty("java.version"), BenchmarkProfile.SEPARATE ? "separate-server" : "http-server",
-                System.getProperty("bench.decisionLog", "false")));
+                System.getProperty("bench.decisionLog", "false"),
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(java.lang.management.GarbageCollectorMXBean::getName).toList(),
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(a -> a.startsWith("-X")).toList()));
 
         CheckRequest cached = request(issuer.mint("alice@example.com", List.of("team-a"), Duration.ofHours(1)));
         IntFunction<CheckRequest> cachedReq = i -> cached;
@@ -134,9 +159,9 @@ class ExtAuthzBenchmark {
         List<LoadGenerator.Result> cachedPeaks = new ArrayList<>();
         List<LoadGenerator.Result> floorHalves = new ArrayList<>();
         List<LoadGenerator.Result> cachedHalves = new ArrayList<>();
-        FirstSeenPhase freshPeakPhase;
+        FirstSeenPhase freshPeakPhase = null;
         long cachedPhaseHits;
-        FirstSeenPhase freshHalfPhase;
+        FirstSeenPhase freshHalfPhase = null;
         try (NoOpExtAuthzServer floor = new NoOpExtAuthzServer();
              LoadGenerator floorLoad = new LoadGenerator("127.0.0.1", floor.port(), CONNECTIONS);
              LoadGenerator sidecarLoad = new LoadGenerator(base.getHost(), sidecarGrpcPort(), CONNECTIONS)) {
@@ -159,48 +184,56 @@ class ExtAuthzBenchmark {
             // phase (never on the measured path) and sized from an upper bound of the phase's rate: the cached-token
             // peak bounds the first-seen peak (same work plus an RS256 verification), and the half-load phase runs
             // at a known rate. A pool that runs dry stops the load and fails the benchmark instead of wrapping.
-            double upper = Math.max(median(cachedPeaks).throughput(), median(floorPeaks).throughput());
-            FirstSeenTokens peakPool = mintFirstSeen(issuer, "first-seen peak",
-                    FirstSeenTokens.sizeFor(upper, FRESH_WARMUP + FRESH_MEASURE));
-            freshPeakPhase = firstSeen(peakPool, () -> sidecarLoad.closedLoop("sidecar first-seen peak",
-                    peakPool, CONCURRENCY, FRESH_WARMUP, FRESH_MEASURE));
-            double freshRate = Math.max(1, freshPeakPhase.result().throughput() / 2);
-            FirstSeenTokens halfPool = mintFirstSeen(issuer, "first-seen half",
-                    FirstSeenTokens.sizeFor(freshRate, FRESH_WARMUP + FRESH_MEASURE));
-            freshHalfPhase = firstSeen(halfPool, () -> sidecarLoad.openLoop(
-                    "sidecar first-seen @ half own peak", halfPool, freshRate, FRESH_WARMUP, FRESH_MEASURE));
+            if (FIRST_SEEN) {
+                double upper = Math.max(median(cachedPeaks).throughput(), median(floorPeaks).throughput());
+                FirstSeenTokens peakPool = mintFirstSeen(issuer, "first-seen peak",
+                        FirstSeenTokens.sizeFor(upper, FRESH_WARMUP + FRESH_MEASURE));
+                freshPeakPhase = firstSeen(peakPool, () -> sidecarLoad.closedLoop("sidecar first-seen peak",
+                        peakPool, CONCURRENCY, FRESH_WARMUP, FRESH_MEASURE));
+                double freshRate = Math.max(1, freshPeakPhase.result().throughput() / 2);
+                FirstSeenTokens halfPool = mintFirstSeen(issuer, "first-seen half",
+                        FirstSeenTokens.sizeFor(freshRate, FRESH_WARMUP + FRESH_MEASURE));
+                freshHalfPhase = firstSeen(halfPool, () -> sidecarLoad.openLoop(
+                        "sidecar first-seen @ half own peak", halfPool, freshRate, FRESH_WARMUP, FRESH_MEASURE));
+            }
         }
         LoadGenerator.Result floorPeak = median(floorPeaks);
         LoadGenerator.Result cachedPeak = median(cachedPeaks);
         LoadGenerator.Result floorHalf = medianP99(floorHalves);
         LoadGenerator.Result cachedHalf = medianP99(cachedHalves);
-        LoadGenerator.Result freshPeak = freshPeakPhase.result();
-        LoadGenerator.Result freshHalf = freshHalfPhase.result();
         for (int r = 0; r < ROUNDS; r++) {
             out.add("round " + r + ": " + floorPeaks.get(r) + " | " + cachedPeaks.get(r));
             out.add("round " + r + ": " + floorHalves.get(r) + " | " + cachedHalves.get(r));
         }
         out.add("medians:");
-        for (LoadGenerator.Result r : List.of(floorPeak, floorHalf, cachedPeak, cachedHalf, freshPeak, freshHalf)) {
+        List<FirstSeenPhase> firstSeen = FIRST_SEEN ? List.of(freshPeakPhase, freshHalfPhase) : List.of();
+        for (LoadGenerator.Result r : List.of(floorPeak, floorHalf, cachedPeak, cachedHalf)) {
             out.add(r.toString());
         }
+        firstSeen.forEach(p -> out.add(p.result().toString()));
         out.add(String.format("cached/floor throughput ratio: %.2f (target >= 0.70)", cachedPeak.throughput() / floorPeak.throughput()));
-        out.add(String.format("cached p99 - floor p99 at half floor peak: %d us (target <= 200 us)", cachedHalf.p99Micros() - floorHalf.p99Micros()));
+        out.add(String.format("cached p99 - floor p99 at half floor peak: %d us (target <= 200 us); median of the rounds'"
+                + " paired differences %d us %s", cachedHalf.p99Micros() - floorHalf.p99Micros(),
+                pairedP99Gap(floorHalves, cachedHalves), pairedP99Gaps(floorHalves, cachedHalves)));
         out.add("sidecar token cache hits during the cached-token peak rounds: " + cachedPhaseHits);
-        out.add(freshPeakPhase.toString());
-        out.add(freshHalfPhase.toString());
-        out.add(String.format("first-seen/floor throughput ratio: %.2f", freshPeak.throughput() / floorPeak.throughput()));
+        firstSeen.forEach(p -> out.add(p.toString()));
+        if (FIRST_SEEN) {
+            out.add(String.format("first-seen/floor throughput ratio: %.2f",
+                    freshPeakPhase.result().throughput() / floorPeak.throughput()));
+        } else {
+            out.add("first-seen phases skipped (-Dbench.firstSeen=false)");
+        }
         String table = String.join("\n", out);
         System.out.println("\n=== ext_authz benchmark ===\n" + table + "\n");
         Files.writeString(Path.of("target", "benchmark.txt"), table + "\n");
 
         assertThat(cachedPeak.denies()).as("the cached token is allowed").isZero();
-        assertThat(freshPeak.denies()).as("first-seen tokens are allowed").isZero();
-        assertThat(cachedPeak.errors() + freshPeak.errors()).isZero();
+        assertThat(cachedPeak.errors()).isZero();
         assertThat(cachedPhaseHits).as("the token cache hit counter counts the cached-token phase's hits")
                 .isGreaterThan(0);
-        for (FirstSeenPhase p : List.of(freshPeakPhase, freshHalfPhase)) {
+        for (FirstSeenPhase p : firstSeen) {
             String phase = p.result().name();
+            assertThat(p.result().denies()).as("%s: first-seen tokens are allowed", phase).isZero();
             assertThat(p.pool().exhausted())
                     .as("%s: the pre-minted pool ran dry, so the phase stopped early and its figure is INVALID", phase)
                     .isFalse();

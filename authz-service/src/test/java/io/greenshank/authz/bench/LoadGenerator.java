@@ -30,6 +30,28 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /** What one phase counted: latencies of measured answers, denies among them, and failed calls. */
+    private static final class Tally {
+        final Recorder recorder = new Recorder(3);
+        final AtomicLong completed = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong denies = new AtomicLong();
+
+        void answered(long sentOrDueNanos, CheckResponse r) {
+            recorder.recordValue(Math.max(1, System.nanoTime() - sentOrDueNanos));
+            completed.incrementAndGet();
+            if (r.getStatus().getCode() != 0) {
+                denies.incrementAndGet();
+            }
+        }
+
+        Result result(String name, long measureMillis, long dropped) {
+            Histogram h = recorder.getIntervalHistogram();
+            return new Result(name, completed.get() * 1000.0 / measureMillis, h.getValueAtPercentile(50) / 1000,
+                    h.getValueAtPercentile(99) / 1000, errors.get() + dropped, denies.get());
+        }
+    }
+
     private final List<AuthorizationGrpc.AuthorizationStub> stubs = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -47,25 +69,20 @@ final class LoadGenerator implements AutoCloseable {
      */
     Result closedLoop(String name, IntFunction<CheckRequest> requests, int concurrency, long warmupMillis, long measureMillis)
             throws InterruptedException {
-        Recorder recorder = new Recorder(3);
-        AtomicLong completed = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong denies = new AtomicLong();
+        Tally tally = new Tally();
         AtomicLong seq = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMillis + measureMillis);
         long measureFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(concurrency);
         for (int i = 0; i < concurrency; i++) {
-            fire(i, requests, seq, recorder, completed, errors, denies, end, measureFrom, done);
+            fire(i, requests, seq, tally, end, measureFrom, done);
         }
         done.await(warmupMillis + measureMillis + 30_000, TimeUnit.MILLISECONDS);
-        Histogram h = recorder.getIntervalHistogram();
-        return new Result(name, completed.get() * 1000.0 / measureMillis, h.getValueAtPercentile(50) / 1000,
-                h.getValueAtPercentile(99) / 1000, errors.get(), denies.get());
+        return tally.result(name, measureMillis, 0);
     }
 
-    private void fire(int lane, IntFunction<CheckRequest> requests, AtomicLong seq, Recorder recorder, AtomicLong completed,
-                      AtomicLong errors, AtomicLong denies, long end, long measureFrom, java.util.concurrent.CountDownLatch done) {
+    private void fire(int lane, IntFunction<CheckRequest> requests, AtomicLong seq, Tally tally, long end, long measureFrom,
+                      java.util.concurrent.CountDownLatch done) {
         long start = System.nanoTime();
         if (start >= end) {
             done.countDown();
@@ -79,97 +96,87 @@ final class LoadGenerator implements AutoCloseable {
         stubs.get(lane % stubs.size()).check(req, new StreamObserver<>() {
             @Override
             public void onNext(CheckResponse r) {
-                long now = System.nanoTime();
                 if (start >= measureFrom) {
-                    recorder.recordValue(now - start);
-                    completed.incrementAndGet();
-                    if (r.getStatus().getCode() != 0) {
-                        denies.incrementAndGet();
-                    }
+                    tally.answered(start, r);
                 }
             }
 
             @Override
             public void onError(Throwable t) {
-                errors.incrementAndGet();
-                fire(lane, requests, seq, recorder, completed, errors, denies, end, measureFrom, done);
+                tally.errors.incrementAndGet();
+                fire(lane, requests, seq, tally, end, measureFrom, done);
             }
 
             @Override
             public void onCompleted() {
-                fire(lane, requests, seq, recorder, completed, errors, denies, end, measureFrom, done);
+                fire(lane, requests, seq, tally, end, measureFrom, done);
             }
         });
     }
 
-    /** Fixed arrival rate; latency measured from when each call was due, not when it was sent. A {@code null} request stops sending. */
+    /**
+     * Fixed arrival rate; latency measured from when each call was due, not when it was sent. A {@code null} request
+     * stops sending. The sender sleeps until the next call is due and then sends every call that has come due, so it
+     * never spins: a spinning sender would take one of the machine's two cores from the server it measures. Waking
+     * late only delays calls, and that delay is counted, the same for every target.
+     */
     Result openLoop(String name, IntFunction<CheckRequest> requests, double ratePerSecond, long warmupMillis, long measureMillis)
             throws InterruptedException {
-        Recorder recorder = new Recorder(3);
-        AtomicLong completed = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong denies = new AtomicLong();
+        Tally tally = new Tally();
         AtomicLong outstanding = new AtomicLong();
         long interval = (long) (1e9 / ratePerSecond);
         long t0 = System.nanoTime();
         long measureFrom = t0 + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
         long end = measureFrom + TimeUnit.MILLISECONDS.toNanos(measureMillis);
         long dropped = 0;
-        for (long i = 0; ; i++) {
-            long due = t0 + i * interval;
-            if (due >= end) {
-                break;
-            }
-            long now;
-            while ((now = System.nanoTime()) < due) {
-                long wait = due - now;
-                if (wait > 50_000) {
-                    LockSupport.parkNanos(wait - 20_000);
-                } else {
-                    Thread.onSpinWait();
+        long i = 0;
+        sending:
+        while (true) {
+            long now = System.nanoTime();
+            for (long due = t0 + i * interval; due <= now; due = t0 + (++i) * interval) {
+                if (due >= end) {
+                    break sending;
                 }
-            }
-            if (outstanding.get() > 5000) {
-                dropped++;
-                continue;
-            }
-            CheckRequest req = requests.apply((int) i);
-            if (req == null) {
-                break;
-            }
-            outstanding.incrementAndGet();
-            boolean measured = due >= measureFrom;
-            stubs.get((int) (i % stubs.size())).check(req, new StreamObserver<>() {
-                @Override
-                public void onNext(CheckResponse r) {
-                    if (measured) {
-                        recorder.recordValue(Math.max(1, System.nanoTime() - due));
-                        completed.incrementAndGet();
-                        if (r.getStatus().getCode() != 0) {
-                            denies.incrementAndGet();
-                        }
-                    }
+                if (outstanding.get() > 5000) {
+                    dropped++;
+                    continue;
                 }
-
-                @Override
-                public void onError(Throwable t) {
-                    errors.incrementAndGet();
-                    outstanding.decrementAndGet();
+                CheckRequest req = requests.apply((int) i);
+                if (req == null) {
+                    break sending;
                 }
-
-                @Override
-                public void onCompleted() {
-                    outstanding.decrementAndGet();
-                }
-            });
+                outstanding.incrementAndGet();
+                send((int) (i % stubs.size()), req, due, due >= measureFrom, tally, outstanding);
+            }
+            LockSupport.parkNanos(t0 + i * interval - System.nanoTime());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (outstanding.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        Histogram h = recorder.getIntervalHistogram();
-        return new Result(name, completed.get() * 1000.0 / measureMillis, h.getValueAtPercentile(50) / 1000,
-                h.getValueAtPercentile(99) / 1000, errors.get() + dropped, denies.get());
+        return tally.result(name, measureMillis, dropped);
+    }
+
+    private void send(int lane, CheckRequest req, long due, boolean measured, Tally tally, AtomicLong outstanding) {
+        stubs.get(lane).check(req, new StreamObserver<>() {
+            @Override
+            public void onNext(CheckResponse r) {
+                if (measured) {
+                    tally.answered(due, r);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                tally.errors.incrementAndGet();
+                outstanding.decrementAndGet();
+            }
+
+            @Override
+            public void onCompleted() {
+                outstanding.decrementAndGet();
+            }
+        });
     }
 
     @Override

@@ -3,10 +3,7 @@ package io.greenshank.bridge.keys;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -42,6 +39,7 @@ public final class KeyManager {
     private final Duration publishAhead;
     private final Duration maxTokenLifetime;
     private final Supplier<JWK> generator;
+    private final SignatureProvider signatureProvider;
     private final Map<String, Signing> signers = new ConcurrentHashMap<>();
     private volatile KeyRing ring;
     private volatile JWKSet publicSet;
@@ -49,12 +47,18 @@ public final class KeyManager {
 
     public KeyManager(KeyRingStore store, Clock clock, Duration period, Duration publishAhead,
                       Duration maxTokenLifetime, Supplier<JWK> generator) {
+        this(store, clock, period, publishAhead, maxTokenLifetime, generator, SignatureProvider.jdk(""));
+    }
+
+    public KeyManager(KeyRingStore store, Clock clock, Duration period, Duration publishAhead,
+                      Duration maxTokenLifetime, Supplier<JWK> generator, SignatureProvider signatureProvider) {
         this.store = store;
         this.clock = clock;
         this.period = period;
         this.publishAhead = publishAhead;
         this.maxTokenLifetime = maxTokenLifetime;
         this.generator = generator;
+        this.signatureProvider = signatureProvider;
     }
 
     public static Supplier<JWK> generator(String algorithm) {
@@ -127,18 +131,13 @@ public final class KeyManager {
         return signers.computeIfAbsent(k.kid(), kid -> toSigning(k.jwk()));
     }
 
-    private static Signing toSigning(JWK jwk) {
+    private Signing toSigning(JWK jwk) {
         try {
-            if (jwk instanceof RSAKey rsa) {
-                return new Signing(jwk.getKeyID(), JWSAlgorithm.RS256, new RSASSASigner(rsa));
-            }
-            if (jwk instanceof ECKey ec) {
-                return new Signing(jwk.getKeyID(), JWSAlgorithm.ES256, new ECDSASigner(ec));
-            }
-        } catch (JOSEException e) {
+            return new Signing(jwk.getKeyID(), jwk instanceof RSAKey ? JWSAlgorithm.RS256 : JWSAlgorithm.ES256,
+                    signatureProvider.signer(jwk));
+        } catch (JOSEException | RuntimeException e) {
             throw new IllegalStateException("unusable signing key " + jwk.getKeyID(), e);
         }
-        throw new IllegalStateException("unsupported key type " + jwk.getKeyType());
     }
 
     /** The public keys to verify with (published ones). */

@@ -38,8 +38,10 @@ public class KeyManagerProducer {
             default -> throw new IllegalArgumentException(
                     "greenshank.bridge.keys.store must be file, kubernetes-secret or memory, not " + cfg.store());
         };
+        SignatureProvider signing = SignatureProvider.select(cfg.cryptoProvider());
+        LOG.infof("%s signatures computed by %s", cfg.algorithm(), signing.description());
         KeyManager km = new KeyManager(store, Clock.systemUTC(), cfg.rotationPeriod(), cfg.publishAhead(),
-                tokens.maxJwtLifetime(), KeyManager.generator(cfg.algorithm()));
+                tokens.maxJwtLifetime(), KeyManager.generator(cfg.algorithm()), signing);
         // Without keys the bridge cannot do anything useful: fail start-up rather than serve errors.
         km.refresh();
         return km;

@@ -28,6 +28,13 @@ public interface KeysConfig {
     @WithDefault("RS256")
     String algorithm();
 
+    /**
+     * What computes signatures: {@code auto} (AWS-LC through Amazon Corretto Crypto Provider where it loads, on
+     * Linux x86_64; else the JDK), {@code accp} (AWS-LC or refuse to start) or {@code jdk}.
+     */
+    @WithDefault("auto")
+    String cryptoProvider();
+
     /** How long a key signs before its successor takes over. */
     @WithDefault("P30D")
     Duration rotationPeriod();

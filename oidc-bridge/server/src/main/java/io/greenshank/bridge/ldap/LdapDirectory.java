@@ -134,12 +134,24 @@ public final class LdapDirectory implements Directory, AutoCloseable {
     }
 
     private void bindAsUser(String dn, String password) throws LoginFailedException, DirectoryUnavailableException {
-        LDAPConnection c;
         try {
-            c = bindPool.getConnection();
+            bindOnce(dn, password);
         } catch (LDAPException e) {
-            throw unavailable("bind connection", e);
+            if (ResultCode.isConnectionUsable(e.getResultCode())) {
+                refuse(dn, e);
+            }
+            // A pooled connection that the server closed (a restart, an idle timeout) is only found out when it is
+            // used, and a bind sent on it never reached a server: one more try, on a fresh connection.
+            try {
+                bindOnce(dn, password);
+            } catch (LDAPException again) {
+                refuse(dn, again);
+            }
         }
+    }
+
+    private void bindOnce(String dn, String password) throws LDAPException {
+        LDAPConnection c = bindPool.getConnection();
         try {
             c.bind(new SimpleBindRequest(dn, password));
             bindPool.releaseConnection(c);
@@ -149,16 +161,20 @@ public final class LdapDirectory implements Directory, AutoCloseable {
             } else {
                 bindPool.releaseDefunctConnection(c);
             }
-            if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS) {
-                throw new LoginFailedException(adBindReason(e.getDiagnosticMessage()), dn);
-            }
-            if (e.getResultCode() == ResultCode.UNWILLING_TO_PERFORM
-                    || e.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
-                throw new LoginFailedException(LoginFailedException.Reason.ACCOUNT_DISABLED,
-                        dn + " (" + e.getResultCode() + ")");
-            }
-            throw unavailable("bind as " + dn, e);
+            throw e;
         }
+    }
+
+    private void refuse(String dn, LDAPException e) throws LoginFailedException, DirectoryUnavailableException {
+        if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS) {
+            throw new LoginFailedException(adBindReason(e.getDiagnosticMessage()), dn);
+        }
+        if (e.getResultCode() == ResultCode.UNWILLING_TO_PERFORM
+                || e.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
+            throw new LoginFailedException(LoginFailedException.Reason.ACCOUNT_DISABLED,
+                    dn + " (" + e.getResultCode() + ")");
+        }
+        throw unavailable("bind as " + dn, e);
     }
 
     /** AD puts the reason a bind failed into the diagnostic message as {@code data 52e} and the like. */

@@ -29,6 +29,9 @@ final class LdapServers {
         o.setConnectTimeoutMillis((int) s.connectTimeout().toMillis());
         o.setResponseTimeoutMillis(s.responseTimeout().toMillis());
         o.setAbandonOnTimeout(true);
+        // The bridge only sends one operation at a time per pooled connection and waits for it, so the thread that
+        // sent a request reads its response: no reader thread per connection and no hand-off between threads.
+        o.setUseSynchronousMode(true);
         o.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
         return o;
     }

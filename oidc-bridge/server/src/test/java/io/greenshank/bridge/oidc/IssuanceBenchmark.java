@@ -2,10 +2,6 @@ package io.greenshank.bridge.oidc;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.unboundid.ldap.sdk.Filter;
@@ -55,6 +51,9 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.eclipse.microprofile.config.ConfigProvider;
+import io.greenshank.bridge.keys.SignatureProvider;
+import com.nimbusds.jose.JWSSigner;
 
 /**
  * Load harness (not part of {@code verify}: run it by name, see docs/benchmarks.md). Each figure is a ratio
@@ -167,20 +166,22 @@ class IssuanceBenchmark {
             compare("LdapDirectory.authenticate alone (no HTTP, no signing)",
                     () -> directory.authenticate("alice", "alice-secret-1") != null,
                     "direct UnboundID search + bind", () -> floorOp(search, bind));
-            compare("password grant (HTTP; user search + direct-group search + bind; nested groups cached;"
-                    + " 2 RS256 signatures; refresh token)",
+            String alg = ConfigProvider.getConfig().getValue("greenshank.bridge.keys.algorithm", String.class);
+            SignatureProvider signing = SignatureProvider.select(ConfigProvider.getConfig()
+                    .getValue("greenshank.bridge.keys.crypto-provider", String.class));
+            compare("password grant (HTTP; user search + direct-group search + bind; nested groups cached; 2 " + alg
+                    + " signatures by " + signing.description() + "; refresh token)",
                     () -> http.post(base.getPort(), "/token", form) == 200,
                     "direct UnboundID search + bind", () -> floorOp(search, bind));
-            // The same grant against a floor that also does the signing every token needs (two bare RS256 signs
-            // with Nimbus): what the bridge adds on top of unavoidable directory and signing work.
-            RSAKey rsa = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("bench").generate();
-            RSASSASigner signer = new RSASSASigner(rsa);
+            // The same grant against a floor that also does the signing every token needs (two bare signatures
+            // with Nimbus, same algorithm and provider): what the bridge adds on top of unavoidable work.
+            JWSSigner signer = signing.signer(KeyManager.generator(alg).get());
             JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://bridge.example").subject("s")
                     .audience("kubectl").expirationTime(new Date()).issueTime(new Date()).build();
-            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("bench").build();
+            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.parse(alg)).keyID("bench").build();
             compare("password grant (as above)",
                     () -> http.post(base.getPort(), "/token", form) == 200,
-                    "direct UnboundID search + bind + 2 bare RS256 signatures", () -> {
+                    "direct UnboundID search + bind + 2 bare " + alg + " signatures", () -> {
                         floorOp(search, bind);
                         for (int i = 0; i < 2; i++) {
                             SignedJWT jwt = new SignedJWT(header, claims);
@@ -212,52 +213,58 @@ class IssuanceBenchmark {
 
     @Test
     void signingCostPerToken() throws Exception {
-        for (String alg : List.of("RS256", "ES256")) {
-            KeyManager km = new KeyManager(new MemoryKeyRingStore(), Clock.systemUTC(), Duration.ofDays(30),
-                    Duration.ofHours(6), Duration.ofMinutes(10), KeyManager.generator(alg));
-            km.refresh();
-            RefreshTokens refresh = new RefreshTokens(new MemorySessionStore<>(RefreshTokens.KIND),
-                    Clock.systemUTC());
-            TokenMinter minter = new TokenMinter(km, refresh, lifetimes(), Clock.systemUTC());
-            OidcClient client = new OidcClient("kubectl", Optional.empty(), List.of(), Set.of("password"),
-                    List.of());
-            DirectoryUser u = new DirectoryUser("5b2c1f0e-8a43-4c1e-9d6b-0f3e2a1c7d55", "alice",
-                    "uid=alice,ou=people,dc=example,dc=test", Optional.of("alice@example.test"),
-                    Optional.of("Alice Adams"), List.of("ml-engineers", "data-science", "all-staff"),
-                    AccountStatus.ACTIVE);
-            GrantResult g = GrantResult.of(AuthenticatedUser.of(u, AuthMethod.PASSWORD, Instant.now()),
-                    Set.of("openid"));
-            var jwk = km.ring().keys().get(0).jwk();
-            com.nimbusds.jose.JWSSigner bare = jwk instanceof RSAKey r ? new RSASSASigner(r)
-                    : new ECDSASigner((ECKey) jwk);
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://bridge.example").subject(u.subject())
-                    .audience("kubectl").expirationTime(new Date()).issueTime(new Date())
-                    .claim("groups", u.groups()).claim("email", "alice@example.test").build();
-            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.parse(alg)).keyID(jwk.getKeyID()).build();
-            int n = alg.equals("RS256") ? 2_000 : 5_000;
-            for (int i = 0; i < n / 4; i++) {
-                minter.mint("https://bridge.example", client, g);
-                SignedJWT s = new SignedJWT(header, claims);
-                s.sign(bare);
+        for (String choice : List.of("jdk", "auto")) {
+            SignatureProvider provider = SignatureProvider.select(choice);
+            for (String alg : List.of("RS256", "ES256")) {
+                signingCost(alg, provider);
             }
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                minter.mint("https://bridge.example", client, g);
-            }
-            double mintUs = (System.nanoTime() - t0) / 1e3 / n;
-            t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                SignedJWT s = new SignedJWT(header, claims);
-                s.sign(bare);
-                s.serialize();
-            }
-            double signUs = (System.nanoTime() - t0) / 1e3 / n;
-            String line = String.format("%s: mint (ID + access token) %.0f µs per token pair = %.0f µs per token;"
-                    + " floor bare Nimbus sign %.0f µs per token; ratio floor/ours %.2f", alg, mintUs, mintUs / 2,
-                    signUs, signUs / (mintUs / 2));
-            REPORT.add(line);
-            System.out.println("BENCH " + line);
         }
+    }
+
+    private static void signingCost(String alg, SignatureProvider provider) throws Exception {
+        KeyManager km = new KeyManager(new MemoryKeyRingStore(), Clock.systemUTC(), Duration.ofDays(30),
+                Duration.ofHours(6), Duration.ofMinutes(10), KeyManager.generator(alg), provider);
+        km.refresh();
+        RefreshTokens refresh = new RefreshTokens(new MemorySessionStore<>(RefreshTokens.KIND), Clock.systemUTC());
+        TokenMinter minter = new TokenMinter(km, refresh, lifetimes(),
+                Clock.systemUTC());
+        OidcClient client = new OidcClient("kubectl", Optional.empty(), List.of(), Set.of("password"),
+                List.of());
+        DirectoryUser u = new DirectoryUser("5b2c1f0e-8a43-4c1e-9d6b-0f3e2a1c7d55", "alice",
+                "uid=alice,ou=people,dc=example,dc=test", Optional.of("alice@example.test"),
+                Optional.of("Alice Adams"), List.of("ml-engineers", "data-science", "all-staff"),
+                AccountStatus.ACTIVE);
+        GrantResult g = GrantResult.of(AuthenticatedUser.of(u, AuthMethod.PASSWORD, Instant.now()),
+                Set.of("openid"));
+        var jwk = km.ring().keys().get(0).jwk();
+        JWSSigner bare = provider.signer(jwk);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://bridge.example").subject(u.subject())
+                .audience("kubectl").expirationTime(new Date()).issueTime(new Date())
+                .claim("groups", u.groups()).claim("email", "alice@example.test").build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.parse(alg)).keyID(jwk.getKeyID()).build();
+        int n = alg.equals("RS256") || provider.provider().isEmpty() ? 2_000 : 20_000;
+        for (int i = 0; i < n / 4; i++) {
+            minter.mint("https://bridge.example", client, g);
+            SignedJWT s = new SignedJWT(header, claims);
+            s.sign(bare);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            minter.mint("https://bridge.example", client, g);
+        }
+        double mintUs = (System.nanoTime() - t0) / 1e3 / n;
+        t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            SignedJWT s = new SignedJWT(header, claims);
+            s.sign(bare);
+            s.serialize();
+        }
+        double signUs = (System.nanoTime() - t0) / 1e3 / n;
+        String line = String.format("%s by %s: mint (ID + access token) %.0f µs per token pair = %.0f µs per token;"
+                + " floor bare Nimbus sign %.0f µs per token; ratio floor/ours %.2f", alg, provider.description(),
+                mintUs, mintUs / 2, signUs, signUs / (mintUs / 2));
+        REPORT.add(line);
+        System.out.println("BENCH " + line);
     }
 
     @Test
