@@ -1,5 +1,6 @@
 package io.greenshank.bridge.oidc;
 
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,8 +28,12 @@ public class AuthorizationCodeGrant implements TokenGrant {
     @Override
     public GrantResult grant(TokenRequest request) throws OAuthException {
         String code = request.requireParam("code");
-        AuthorizationCodes.Code c = codes.redeem(code)
-                .orElseThrow(() -> OAuthException.invalidGrant("unknown, used or expired code"));
+        AuthorizationCodes.Code c;
+        try {
+            c = codes.redeem(code).orElseThrow(() -> OAuthException.invalidGrant("unknown, used or expired code"));
+        } catch (SessionStoreUnavailableException e) {
+            throw OAuthException.sessionsUnavailable();
+        }
         if (!c.clientId().equals(request.client().id())) {
             throw OAuthException.invalidGrant("code was issued to another client");
         }

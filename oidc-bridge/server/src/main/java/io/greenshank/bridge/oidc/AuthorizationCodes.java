@@ -1,52 +1,96 @@
 package io.greenshank.bridge.oidc;
 
+import io.greenshank.bridge.session.JsonFields;
+import io.greenshank.bridge.session.SessionKeys;
+import io.greenshank.bridge.session.SessionKind;
+import io.greenshank.bridge.session.SessionStore;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.AuthenticatedUser;
-import java.security.SecureRandom;
+import io.greenshank.bridge.token.AuthenticatedUserJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** Single-use authorization codes, short-lived, bound to client, redirect URI and PKCE challenge. */
+/**
+ * Single-use authorization codes, short-lived, bound to the authorization request they answer (client, redirect URI,
+ * PKCE challenge, nonce, scopes). The store holds each code under the SHA-256 of the code, never the code.
+ * Redeeming deletes it: of two redemptions, on one replica or two, only the one whose delete removed it succeeds.
+ */
 public final class AuthorizationCodes {
 
-    public record Code(String clientId, String redirectUri, Optional<String> codeChallenge, Optional<String> nonce,
-                       Set<String> scopes, AuthenticatedUser user, Instant expiresAt) {
+    /** What a code stands for: the request it answers and who signed in. */
+    public record Code(AuthorizationRequests.Pending request, AuthenticatedUser user, Instant expiresAt) {
+
+        public String clientId() {
+            return request.clientId();
+        }
+
+        public String redirectUri() {
+            return request.redirectUri();
+        }
+
+        public Optional<String> codeChallenge() {
+            return request.codeChallenge();
+        }
+
+        public Optional<String> nonce() {
+            return request.nonce();
+        }
+
+        public Set<String> scopes() {
+            return request.scopes();
+        }
     }
 
+    /** How codes are stored. */
+    public static final SessionKind<Code> KIND = new SessionKind<>("authorization-code", Code::expiresAt,
+            c -> Map.of(), AuthorizationCodes::encode, AuthorizationCodes::decode);
+
+    private final SessionStore<Code> store;
     private final Duration lifetime;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
-    private final ConcurrentHashMap<String, Code> codes = new ConcurrentHashMap<>();
 
-    public AuthorizationCodes(Duration lifetime, Clock clock) {
+    public AuthorizationCodes(SessionStore<Code> store, Duration lifetime, Clock clock) {
+        this.store = store;
         this.lifetime = lifetime;
         this.clock = clock;
     }
 
-    public String issue(String clientId, String redirectUri, Optional<String> codeChallenge, Optional<String> nonce,
-                        Set<String> scopes, AuthenticatedUser user) {
-        Instant now = clock.instant();
-        if (codes.size() > 10_000) {
-            codes.values().removeIf(c -> c.expiresAt().isBefore(now));
+    public String issue(AuthorizationRequests.Pending request, AuthenticatedUser user)
+            throws SessionStoreUnavailableException {
+        String code = SessionKeys.random(32);
+        if (!store.create(SessionKeys.sha256Hex(code), new Code(request, user, clock.instant().plus(lifetime)))) {
+            throw new IllegalStateException("authorization code already exists");
         }
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        String code = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        codes.put(code, new Code(clientId, redirectUri, codeChallenge, nonce, Set.copyOf(scopes), user,
-                now.plus(lifetime)));
         return code;
     }
 
-    /** Removes and returns the code: a second redemption finds nothing. */
-    public Optional<Code> redeem(String code) {
-        Code c = codes.remove(code);
-        if (c == null || c.expiresAt().isBefore(clock.instant())) {
+    /** Consumes the code: a second redemption, here or at another replica, finds nothing. */
+    public Optional<Code> redeem(String code) throws SessionStoreUnavailableException {
+        String key = SessionKeys.sha256Hex(code);
+        Optional<SessionStore.Stored<Code>> stored = store.get(key);
+        if (stored.isEmpty() || !store.delete(key)) {
             return Optional.empty();
         }
-        return Optional.of(c);
+        Code c = stored.get().value();
+        return c.expiresAt().isBefore(clock.instant()) ? Optional.empty() : Optional.of(c);
+    }
+
+    private static String encode(Code c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("request", AuthorizationRequests.toMap(c.request()));
+        m.put("user", AuthenticatedUserJson.toMap(c.user()));
+        m.put("expiresAt", c.expiresAt().toString());
+        return JsonFields.write(m);
+    }
+
+    private static Code decode(String json) {
+        JsonFields j = JsonFields.parse(json);
+        return new Code(AuthorizationRequests.fromFields(j.object("request")),
+                AuthenticatedUserJson.fromFields(j.object("user")), j.instant("expiresAt"));
     }
 }

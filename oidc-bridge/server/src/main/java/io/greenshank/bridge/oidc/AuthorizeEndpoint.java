@@ -6,6 +6,8 @@ import io.greenshank.bridge.ldap.DirectoryUnavailableException;
 import io.greenshank.bridge.login.BrowserAuthenticator;
 import io.greenshank.bridge.login.LoginPage;
 import io.greenshank.bridge.login.PasswordLogin;
+import io.greenshank.bridge.oidc.AuthorizationRequests.Pending;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.AuthenticatedUser;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Any;
@@ -23,50 +25,38 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * {@code /authorize}: the code flow. A valid request is parked server-side under a random id and the login form
+ * {@code /authorize}: the code flow. A valid request is parked ({@link AuthorizationRequests}) under a random id and
+ * the login form
  * refers to that id only, so a form post cannot alter the client, redirect URI or PKCE challenge.
  */
 @Path("/authorize")
 public class AuthorizeEndpoint {
 
     private static final Logger LOG = Logger.getLogger(AuthorizeEndpoint.class);
-    private static final Duration PENDING_LIFETIME = Duration.ofMinutes(10);
+    private static final String UNAVAILABLE = "Sign-in is temporarily unavailable. Try again in a moment.";
     private static final String GENERIC_FAILURE = "The username or password is incorrect.";
 
-    record Pending(OidcClient client, String redirectUri, Optional<String> state, Optional<String> nonce,
-                   Optional<String> codeChallenge, Set<String> scopes, Instant expiresAt) {
-    }
-
-    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
+    private final AuthorizationRequests requests;
     private final ClientRegistry clients;
     private final AuthorizationCodes codes;
     private final PasswordLogin login;
     private final Instance<BrowserAuthenticator> authenticators;
     private final Issuer issuer;
-    private final Clock clock;
 
-    public AuthorizeEndpoint(ClientRegistry clients, AuthorizationCodes codes, PasswordLogin login,
-                             @Any Instance<BrowserAuthenticator> authenticators, Issuer issuer, Clock clock) {
+    public AuthorizeEndpoint(ClientRegistry clients, AuthorizationRequests requests, AuthorizationCodes codes,
+                             PasswordLogin login, @Any Instance<BrowserAuthenticator> authenticators, Issuer issuer) {
         this.clients = clients;
+        this.requests = requests;
         this.codes = codes;
         this.login = login;
         this.authenticators = authenticators;
         this.issuer = issuer;
-        this.clock = clock;
     }
 
     @GET
@@ -100,8 +90,8 @@ public class AuthorizeEndpoint {
         if (challenge.isPresent() && !challenge.get().matches("[A-Za-z0-9_-]{43}")) {
             return redirectError(redirectUri, "invalid_request", "malformed code_challenge", state, uri);
         }
-        Pending p = new Pending(c, redirectUri, state, Optional.ofNullable(q.getFirst("nonce")), challenge,
-                Scopes.parse(Optional.ofNullable(q.getFirst("scope"))), clock.instant().plus(PENDING_LIFETIME));
+        Pending p = requests.pending(c.id(), redirectUri, state, Optional.ofNullable(q.getFirst("nonce")),
+                challenge, Scopes.parse(Optional.ofNullable(q.getFirst("scope"))));
 
         Map<String, String> challengeHeaders = new LinkedHashMap<>();
         String address = TokenEndpoint.address(http);
@@ -116,7 +106,12 @@ public class AuthorizeEndpoint {
                 challengeHeaders.putAll(ch.responseHeaders());
             }
         }
-        String id = park(p);
+        String id;
+        try {
+            id = requests.park(p);
+        } catch (SessionStoreUnavailableException e) {
+            return page(503, "Sign-in unavailable", UNAVAILABLE);
+        }
         Response.ResponseBuilder rb = Response.status(challengeHeaders.isEmpty() ? 200 : 401)
                 .type(MediaType.TEXT_HTML_TYPE)
                 .entity(LoginPage.render(formAction(uri), id, c.id(), Optional.empty(), ""));
@@ -130,32 +125,48 @@ public class AuthorizeEndpoint {
     public Response submit(@FormParam("request") String requestId, @FormParam("username") String username,
                            @FormParam("password") String password, @Context UriInfo uri,
                            @Context HttpServerRequest http) {
-        Pending p = requestId == null ? null : pending.get(requestId);
-        if (p == null || p.expiresAt().isBefore(clock.instant())) {
-            return page(400, "Sign-in expired", "This sign-in request has expired. Go back to the application "
-                    + "and start again.");
+        Optional<Pending> parked;
+        try {
+            parked = requestId == null ? Optional.empty() : requests.find(requestId);
+        } catch (SessionStoreUnavailableException e) {
+            return page(503, "Sign-in unavailable", UNAVAILABLE);
         }
+        if (parked.isEmpty() || clients.find(parked.get().clientId()).isEmpty()) {
+            return expired();
+        }
+        Pending p = parked.get();
         try {
             AuthenticatedUser user = login.login(username == null ? "" : username, password,
                     TokenEndpoint.address(http));
-            pending.remove(requestId);
+            if (!requests.take(requestId)) {
+                return expired(); // the same form, posted twice: the first post got the code
+            }
             return codeRedirect(p, user, uri).build();
+        } catch (SessionStoreUnavailableException e) {
+            return page(503, "Sign-in unavailable", UNAVAILABLE);
         } catch (PasswordLogin.Refused e) {
             String msg = e.retryAfter().isPresent()
                     ? "Too many failed attempts. Wait " + (e.retryAfter().get().toSeconds() + 1)
                     + " seconds and try again." : GENERIC_FAILURE;
-            return noStore(Response.ok(LoginPage.render(formAction(uri), requestId, p.client().id(),
+            return noStore(Response.ok(LoginPage.render(formAction(uri), requestId, p.clientId(),
                     Optional.of(msg), username == null ? "" : username), MediaType.TEXT_HTML_TYPE)).build();
         } catch (DirectoryUnavailableException e) {
             return noStore(Response.status(503).type(MediaType.TEXT_HTML_TYPE).entity(LoginPage.render(
-                    formAction(uri), requestId, p.client().id(),
-                    Optional.of("Sign-in is temporarily unavailable. Try again in a moment."),
+                    formAction(uri), requestId, p.clientId(),
+                    Optional.of(UNAVAILABLE),
                     username == null ? "" : username))).build();
         }
     }
 
     private Response.ResponseBuilder codeRedirect(Pending p, AuthenticatedUser user, UriInfo uri) {
-        String code = codes.issue(p.client().id(), p.redirectUri(), p.codeChallenge(), p.nonce(), p.scopes(), user);
+        String code;
+        try {
+            code = codes.issue(p, user);
+        } catch (SessionStoreUnavailableException e) {
+            // RFC 6749 §4.1.2.1: the client may retry; the store has logged why.
+            return Response.fromResponse(redirectError(p.redirectUri(), "temporarily_unavailable",
+                    "sign-in state cannot be saved right now; retry shortly", p.state(), uri));
+        }
         UriBuilder b = UriBuilder.fromUri(p.redirectUri()).queryParam("code", code);
         p.state().ifPresent(s -> b.queryParam("state", s));
         b.queryParam("iss", issuer.of(uri));
@@ -171,18 +182,6 @@ public class AuthorizeEndpoint {
         return Response.seeOther(b.build()).build();
     }
 
-    private String park(Pending p) {
-        Instant now = clock.instant();
-        if (pending.size() > 10_000) {
-            pending.values().removeIf(x -> x.expiresAt().isBefore(now));
-        }
-        byte[] b = new byte[24];
-        random.nextBytes(b);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        pending.put(id, p);
-        return id;
-    }
-
     private static String formAction(UriInfo uri) {
         URI base = uri.getBaseUri();
         return base.getPath().replaceAll("/$", "") + "/authorize";
@@ -192,6 +191,11 @@ public class AuthorizeEndpoint {
         Map<String, java.util.List<String>> m = new LinkedHashMap<>();
         headers.getRequestHeaders().forEach((k, v) -> m.put(k.toLowerCase(java.util.Locale.ROOT), v));
         return m;
+    }
+
+    private static Response expired() {
+        return page(400, "Sign-in expired", "This sign-in request has expired. Go back to the application "
+                + "and start again.");
     }
 
     private static Response page(int status, String title, String text) {

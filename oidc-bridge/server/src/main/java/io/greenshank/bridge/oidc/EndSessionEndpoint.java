@@ -3,6 +3,7 @@ package io.greenshank.bridge.oidc;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.greenshank.bridge.client.ClientRegistry;
 import io.greenshank.bridge.login.LoginPage;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenVerifier;
 import jakarta.ws.rs.GET;
@@ -48,7 +49,15 @@ public class EndSessionEndpoint {
         if (claims.isPresent()) {
             List<String> aud = claims.get().getAudience();
             Optional<String> client = aud == null || aud.isEmpty() ? Optional.empty() : Optional.of(aud.get(0));
-            int n = refreshTokens.revokeSubject(claims.get().getSubject(), client);
+            int n;
+            try {
+                n = refreshTokens.revokeSubject(claims.get().getSubject(), client);
+            } catch (SessionStoreUnavailableException e) {
+                // Never claim a sign-out that did not happen; the store has logged why.
+                return Response.status(503).type(MediaType.TEXT_HTML_TYPE).header("Retry-After", "5")
+                        .header("Cache-Control", "no-store").entity(LoginPage.message("Sign-out not completed",
+                                "Signing out is temporarily unavailable. Try again in a moment.")).build();
+            }
             LOG.infof("logout: %d session(s) of %s ended", n, claims.get().getSubject());
             if (redirect != null && client.isPresent() && clients.allowsPostLogoutRedirect(client.get(), redirect)) {
                 UriBuilder b = UriBuilder.fromUri(redirect);

@@ -1,6 +1,7 @@
 package io.greenshank.bridge.oidc;
 
 import io.greenshank.bridge.token.AuthenticatedUser;
+import io.greenshank.bridge.token.RefreshTokens;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,21 +15,23 @@ import java.util.Set;
  * @param scopes          the granted scopes ({@code openid} adds an ID token)
  * @param audiences       the access token's audiences; empty means the client's configured ones
  * @param nonce           the {@code nonce} to echo in the ID token (code flow only)
- * @param refreshFamily   the refresh-token family to continue (refresh grant only); empty starts a new family
+ * @param refreshed       the checked, not yet spent refresh token whose family continues (refresh grant only); the
+ *                        minter spends it as it issues the successor. Empty starts a new family
  * @param responseHeaders extra response headers, e.g. {@code WWW-Authenticate: Negotiate <mutual-auth token>}
  * @param login           the user authenticated in this grant (password, code, Kerberos) or the result continues such
  *                        a login (refresh): only then may a refresh token be issued. Exchanging one of our own tokens
  *                        for another audience is not a login, and its result must not outlive the subject token.
  */
 public record GrantResult(AuthenticatedUser user, Set<String> scopes, List<String> audiences, Optional<String> nonce,
-                          Optional<String> refreshFamily, Map<String, String> responseHeaders, boolean login) {
+                          Optional<RefreshTokens.Redemption> refreshed, Map<String, String> responseHeaders,
+                          boolean login) {
 
     public GrantResult {
         Objects.requireNonNull(user, "user");
         scopes = Set.copyOf(scopes);
         audiences = List.copyOf(audiences);
         Objects.requireNonNull(nonce, "nonce");
-        Objects.requireNonNull(refreshFamily, "refreshFamily");
+        Objects.requireNonNull(refreshed, "refreshed");
         responseHeaders = Map.copyOf(responseHeaders);
     }
 
@@ -38,10 +41,10 @@ public record GrantResult(AuthenticatedUser user, Set<String> scopes, List<Strin
     }
 
     public GrantResult withResponseHeaders(Map<String, String> headers) {
-        return new GrantResult(user, scopes, audiences, nonce, refreshFamily, headers, login);
+        return new GrantResult(user, scopes, audiences, nonce, refreshed, headers, login);
     }
 
     public GrantResult withAudiences(List<String> newAudiences) {
-        return new GrantResult(user, scopes, newAudiences, nonce, refreshFamily, responseHeaders, login);
+        return new GrantResult(user, scopes, newAudiences, nonce, refreshed, responseHeaders, login);
     }
 }

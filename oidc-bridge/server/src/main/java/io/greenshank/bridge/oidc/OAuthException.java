@@ -57,6 +57,11 @@ public final class OAuthException extends Exception {
         return new OAuthException("temporarily_unavailable", description, 503, Map.of("Retry-After", "5"));
     }
 
+    /** Refresh-token or authorization-code state cannot be read or written; the store has logged why. */
+    public static OAuthException sessionsUnavailable() {
+        return temporarilyUnavailable("session state is not available right now; retry shortly");
+    }
+
     /** Too many failed logins; the client should wait {@code retryAfterSeconds}. */
     public static OAuthException slowDown(long retryAfterSeconds) {
         return new OAuthException("invalid_grant", "too many failed attempts; retry later", 429,

@@ -3,6 +3,7 @@ package io.greenshank.bridge.oidc;
 import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.ldap.Directory;
 import io.greenshank.bridge.login.PasswordLogin;
+import io.greenshank.bridge.session.SessionStores;
 import io.greenshank.bridge.throttle.LoginThrottle;
 import io.greenshank.bridge.throttle.ThrottleConfig;
 import io.greenshank.bridge.token.RefreshTokens;
@@ -27,8 +28,8 @@ public class OidcBeans {
 
     @Produces
     @Singleton
-    RefreshTokens refreshTokens(Clock clock) {
-        return new RefreshTokens(clock);
+    RefreshTokens refreshTokens(SessionStores stores, Clock clock) {
+        return new RefreshTokens(stores.open(RefreshTokens.KIND), clock);
     }
 
     @Produces
@@ -57,7 +58,13 @@ public class OidcBeans {
 
     @Produces
     @Singleton
-    AuthorizationCodes codes(TokenConfig cfg, Clock clock) {
-        return new AuthorizationCodes(cfg.authorizationCodeLifetime(), clock);
+    AuthorizationRequests authorizationRequests(SessionStores stores, Clock clock) {
+        return new AuthorizationRequests(stores.openInMemory(AuthorizationRequests.KIND), clock);
+    }
+
+    @Produces
+    @Singleton
+    AuthorizationCodes codes(SessionStores stores, TokenConfig cfg, Clock clock) {
+        return new AuthorizationCodes(stores.open(AuthorizationCodes.KIND), cfg.authorizationCodeLifetime(), clock);
     }
 }

@@ -4,6 +4,7 @@ import io.greenshank.bridge.ldap.AccountStatus;
 import io.greenshank.bridge.ldap.Directory;
 import io.greenshank.bridge.ldap.DirectoryUnavailableException;
 import io.greenshank.bridge.ldap.DirectoryUser;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.AuthenticatedUser;
 import io.greenshank.bridge.token.RefreshTokens;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,15 +39,15 @@ public class RefreshTokenGrant implements TokenGrant {
     @Override
     public GrantResult grant(TokenRequest request) throws OAuthException {
         String token = request.requireParam("refresh_token");
-        RefreshTokens.Session s;
+        RefreshTokens.Redemption redeemed;
         try {
-            s = tokens.redeem(token, request.client().id());
+            redeemed = tokens.redeem(token, request.client().id());
         } catch (RefreshTokens.RefusedException e) {
-            if (e.refusal() == RefreshTokens.Refusal.REUSED) {
-                LOG.warnf("refresh token reused for client %s: family revoked", request.client().id());
-            }
-            throw OAuthException.invalidGrant("refresh token is invalid, expired, revoked or already used");
+            throw refused(e, request.client().id());
+        } catch (SessionStoreUnavailableException e) {
+            throw OAuthException.sessionsUnavailable();
         }
+        RefreshTokens.Session s = redeemed.session();
         Set<String> scopes = s.scopes();
         if (request.param("scope").isPresent()) {
             Set<String> asked = Scopes.parse(request.param("scope"));
@@ -60,7 +61,7 @@ public class RefreshTokenGrant implements TokenGrant {
             Optional<DirectoryUser> found = directory.findUser(s.user().user().username());
             if (found.isEmpty() || !found.get().subject().equals(s.user().user().subject())
                     || found.get().status() != AccountStatus.ACTIVE) {
-                tokens.revokeFamily(s.family());
+                revoke(s.family());
                 throw OAuthException.invalidGrant("the account is no longer active");
             }
             current = found.get();
@@ -68,7 +69,24 @@ public class RefreshTokenGrant implements TokenGrant {
             throw OAuthException.temporarilyUnavailable("the directory is not answering; retry shortly");
         }
         AuthenticatedUser user = new AuthenticatedUser(current, s.user().methods(), s.user().authTime());
-        return new GrantResult(user, scopes, s.audiences(), Optional.empty(), Optional.of(s.family()), Map.of(),
-                true);
+        // The token is spent only when the minter issues its successor: a failure before then leaves it usable.
+        return new GrantResult(user, scopes, s.audiences(), Optional.empty(), Optional.of(redeemed), Map.of(), true);
+    }
+
+    /** The one answer to every refused refresh token, so a client learns nothing about why. */
+    public static OAuthException refused(RefreshTokens.RefusedException e, String clientId) {
+        if (e.refusal() == RefreshTokens.Refusal.REUSED) {
+            LOG.warnf("refresh token reused for client %s: family revoked", clientId);
+        }
+        return OAuthException.invalidGrant("refresh token is invalid, expired, revoked or already used");
+    }
+
+    private void revoke(String family) {
+        try {
+            tokens.revokeFamily(family);
+        } catch (SessionStoreUnavailableException e) {
+            // Still refused: every later refresh of this family re-reads the directory and is refused again.
+            LOG.warnf("could not revoke the family of an inactive account: %s", e.getMessage());
+        }
     }
 }

@@ -2,7 +2,9 @@ package io.greenshank.bridge.oidc;
 
 import io.greenshank.bridge.client.ClientRegistry;
 import io.greenshank.bridge.client.OidcClient;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.IssuedTokens;
+import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenMinter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServerRequest;
@@ -101,7 +103,7 @@ public class TokenEndpoint {
             TokenRequest request = new TokenRequest(client, params, headers.getRequestHeaders(), address(http), iss);
             GrantResult result = grant.grant(request);
             boolean exchange = TokenExchangeGrant.GRANT_TYPE.equals(grantType);
-            IssuedTokens tokens = minter.mint(iss, client, result, result.login());
+            IssuedTokens tokens = mint(iss, client, result);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("access_token", tokens.accessToken());
             body.put("token_type", "Bearer");
@@ -125,6 +127,16 @@ public class TokenEndpoint {
             count(grantType, "server_error");
             LOG.errorf("token endpoint failure for grant %s: %s", safe(grantType), e.toString());
             return error(new OAuthException("server_error", "internal error", 500));
+        }
+    }
+
+    private IssuedTokens mint(String iss, OidcClient client, GrantResult result) throws OAuthException {
+        try {
+            return minter.mint(iss, client, result, result.login());
+        } catch (RefreshTokens.RefusedException e) {
+            throw RefreshTokenGrant.refused(e, client.id());
+        } catch (SessionStoreUnavailableException e) {
+            throw OAuthException.sessionsUnavailable();
         }
     }
 

@@ -1,14 +1,14 @@
 package io.greenshank.bridge.token;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import io.greenshank.bridge.session.JsonFields;
+import io.greenshank.bridge.session.SessionKeys;
+import io.greenshank.bridge.session.SessionKind;
+import io.greenshank.bridge.session.SessionStore;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +18,14 @@ import java.util.UUID;
 /**
  * Opaque refresh tokens that rotate on every use. Each login starts a family; using a token yields its
  * successor in the same family, and presenting an already-used token (a sign it was stolen) revokes the whole
- * family. Only SHA-256 hashes of tokens are kept.
+ * family. The rules live here; the {@link SessionStore} only persists one {@link Family} per family, holding
+ * SHA-256 hashes of its tokens, never a token.
+ *
+ * <p>A token reads {@code <family>.<secret>}, so finding its family is one lookup by key. Redeeming is two steps:
+ * {@link #redeem} checks a token without spending it, and {@link #rotate} spends it and records its successor in one
+ * conditional write, once the grant has decided to issue. A failure between the two (the directory is down) leaves the
+ * presented token usable for a retry; of two concurrent rotations of one token only one write succeeds, and the loser,
+ * re-reading, finds the token spent: reuse, so the family is revoked.
  */
 public final class RefreshTokens {
 
@@ -31,8 +38,25 @@ public final class RefreshTokens {
         }
     }
 
-    /** Why a presented token was refused. */
-    public enum Refusal { UNKNOWN, EXPIRED, REUSED, REVOKED, WRONG_CLIENT }
+    /** A family as stored: its session, the hash of its one live token, and the hashes of tokens already spent. */
+    public record Family(Session session, String liveTokenHash, List<String> spentTokenHashes) {
+        public Family {
+            spentTokenHashes = List.copyOf(spentTokenHashes);
+        }
+    }
+
+    /**
+     * A presented token that passed every check, not yet spent: {@link #rotate} spends it, starting from the family as
+     * read here, so a refresh costs one read and one write when no other replica interferes.
+     */
+    public record Redemption(String tokenHash, SessionStore.Stored<Family> read) {
+        public Session session() {
+            return read.value().session();
+        }
+    }
+
+    /** Why a presented token was refused. A revoked family is gone, so its tokens are {@code UNKNOWN}. */
+    public enum Refusal { UNKNOWN, EXPIRED, REUSED, WRONG_CLIENT }
 
     public static final class RefusedException extends Exception {
         private final Refusal refusal;
@@ -47,16 +71,17 @@ public final class RefreshTokens {
         }
     }
 
-    private record Entry(Session session, boolean used) {
-    }
+    /** How refresh-token families are stored. */
+    public static final SessionKind<Family> KIND = new SessionKind<>("refresh-family",
+            f -> f.session().familyExpiresAt(),
+            f -> Map.of("subject", f.session().user().user().subject(), "client", f.session().clientId()),
+            RefreshTokens::encode, RefreshTokens::decode);
 
+    private final SessionStore<Family> store;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
-    private final Map<String, Entry> byHash = new HashMap<>();
-    private final Set<String> revokedFamilies = new HashSet<>();
-    private int issuedSincePurge;
 
-    public RefreshTokens(Clock clock) {
+    public RefreshTokens(SessionStore<Family> store, Clock clock) {
+        this.store = store;
         this.clock = clock;
     }
 
@@ -65,75 +90,130 @@ public final class RefreshTokens {
         return UUID.randomUUID().toString();
     }
 
-    public synchronized String issue(Session session) {
-        if (++issuedSincePurge >= 1024) {
-            purge();
+    /** Starts a family: its first token. */
+    public String issue(Session session) throws SessionStoreUnavailableException {
+        String token = newToken(session.family());
+        if (!store.create(key(session.family()), new Family(session, SessionKeys.sha256Hex(token), List.of()))) {
+            throw new IllegalStateException("refresh-token family already exists");
         }
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        byHash.put(hash(token), new Entry(session, false));
         return token;
     }
 
-    /** Consumes a token, returning its session; the caller issues the successor in the same family. */
-    public synchronized Session redeem(String token, String clientId) throws RefusedException {
-        String h = hash(token);
-        Entry e = byHash.get(h);
-        if (e == null) {
-            throw new RefusedException(Refusal.UNKNOWN);
-        }
-        Session s = e.session();
-        if (!s.clientId().equals(clientId)) {
-            throw new RefusedException(Refusal.WRONG_CLIENT);
-        }
-        if (revokedFamilies.contains(s.family())) {
-            throw new RefusedException(Refusal.REVOKED);
-        }
-        if (e.used()) {
-            revokeFamily(s.family());
-            throw new RefusedException(Refusal.REUSED);
-        }
-        if (!s.familyExpiresAt().isAfter(clock.instant())) {
-            byHash.remove(h);
-            throw new RefusedException(Refusal.EXPIRED);
-        }
-        byHash.put(h, new Entry(s, true));
-        return s;
+    /** Checks a token without spending it. */
+    public Redemption redeem(String token, String clientId)
+            throws RefusedException, SessionStoreUnavailableException {
+        String family = familyOf(token);
+        SessionStore.Stored<Family> stored = store.get(key(family)).orElseThrow(() -> refused(Refusal.UNKNOWN));
+        String hash = SessionKeys.sha256Hex(token);
+        check(stored, hash, clientId);
+        return new Redemption(hash, stored);
     }
 
-    public synchronized void revokeFamily(String family) {
-        revokedFamilies.add(family);
-    }
-
-    /** Ends every session of a subject at a client (logout). */
-    public synchronized int revokeSubject(String subject, Optional<String> clientId) {
-        Set<String> families = new HashSet<>();
-        for (Entry e : byHash.values()) {
-            Session s = e.session();
-            if (s.user().user().subject().equals(subject) && clientId.map(s.clientId()::equals).orElse(true)) {
-                families.add(s.family());
+    /**
+     * Spends the redeemed token and records its successor, carrying {@code successor}'s session (the user as the
+     * directory now describes them, the possibly narrowed scopes). Returns the successor token.
+     */
+    public String rotate(Redemption redeemed, Session successor)
+            throws RefusedException, SessionStoreUnavailableException {
+        Session s = redeemed.session();
+        if (!successor.family().equals(s.family()) || !successor.clientId().equals(s.clientId())) {
+            throw new IllegalArgumentException("a successor continues its family at its client");
+        }
+        String key = key(s.family());
+        // Each lost race re-reads; the loser of a race on one token then finds it spent. The bound covers
+        // writers that change the family without spending this token (none today).
+        SessionStore.Stored<Family> stored = redeemed.read();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (attempt > 0) {
+                stored = store.get(key).orElseThrow(() -> refused(Refusal.UNKNOWN));
+            }
+            check(stored, redeemed.tokenHash(), s.clientId());
+            String next = newToken(s.family());
+            List<String> spent = new ArrayList<>(stored.value().spentTokenHashes());
+            spent.add(redeemed.tokenHash());
+            if (store.replace(key, new Family(successor, SessionKeys.sha256Hex(next), spent), stored.version())) {
+                return next;
             }
         }
-        revokedFamilies.addAll(families);
-        return families.size();
+        throw new SessionStoreUnavailableException("refresh-token family kept changing during rotation", null);
     }
 
-    private void purge() {
-        issuedSincePurge = 0;
-        Instant now = clock.instant();
-        byHash.values().removeIf(e -> !e.session().familyExpiresAt().isAfter(now));
-        Set<String> live = new HashSet<>();
-        byHash.values().forEach(e -> live.add(e.session().family()));
-        revokedFamilies.retainAll(live);
+    /** Ends a family: every token of it is refused from now on. */
+    public void revokeFamily(String family) throws SessionStoreUnavailableException {
+        store.delete(key(family));
     }
 
-    static String hash(String token) {
-        try {
-            return Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** Ends every session of a subject at a client, or at every client (logout). */
+    public int revokeSubject(String subject, Optional<String> clientId) throws SessionStoreUnavailableException {
+        Map<String, String> criteria = new LinkedHashMap<>();
+        criteria.put("subject", subject);
+        clientId.ifPresent(c -> criteria.put("client", c));
+        int n = 0;
+        for (SessionStore.Stored<Family> f : store.find(criteria)) {
+            n += store.delete(f.key()) ? 1 : 0;
         }
+        return n;
+    }
+
+    private void check(SessionStore.Stored<Family> stored, String hash, String clientId)
+            throws RefusedException, SessionStoreUnavailableException {
+        Family f = stored.value();
+        if (!f.session().clientId().equals(clientId)) {
+            throw refused(Refusal.WRONG_CLIENT);
+        }
+        if (f.spentTokenHashes().contains(hash)) {
+            store.delete(stored.key());
+            throw refused(Refusal.REUSED);
+        }
+        if (!f.liveTokenHash().equals(hash)) {
+            throw refused(Refusal.UNKNOWN);
+        }
+        if (!f.session().familyExpiresAt().isAfter(clock.instant())) {
+            store.delete(stored.key());
+            throw refused(Refusal.EXPIRED);
+        }
+    }
+
+    private static String newToken(String family) {
+        return family + "." + SessionKeys.random(32);
+    }
+
+    private static String familyOf(String token) throws RefusedException {
+        int dot = token.indexOf('.');
+        if (dot <= 0 || dot == token.length() - 1) {
+            throw refused(Refusal.UNKNOWN);
+        }
+        return token.substring(0, dot);
+    }
+
+    /** The store key: a hash of the family id, so a listing of the store reveals no token prefix. */
+    private static String key(String family) {
+        return SessionKeys.sha256Hex(family);
+    }
+
+    private static RefusedException refused(Refusal r) {
+        return new RefusedException(r);
+    }
+
+    private static String encode(Family f) {
+        Session s = f.session();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("family", s.family());
+        m.put("clientId", s.clientId());
+        m.put("user", AuthenticatedUserJson.toMap(s.user()));
+        m.put("scopes", s.scopes().stream().sorted().toList());
+        m.put("audiences", s.audiences());
+        m.put("familyExpiresAt", s.familyExpiresAt().toString());
+        m.put("liveTokenHash", f.liveTokenHash());
+        m.put("spentTokenHashes", f.spentTokenHashes());
+        return JsonFields.write(m);
+    }
+
+    private static Family decode(String json) {
+        JsonFields j = JsonFields.parse(json);
+        Session s = new Session(j.string("family"), AuthenticatedUserJson.fromFields(j.object("user")),
+                j.string("clientId"), Set.copyOf(j.strings("scopes")), j.strings("audiences"),
+                j.instant("familyExpiresAt"));
+        return new Family(s, j.string("liveTokenHash"), j.strings("spentTokenHashes"));
     }
 }

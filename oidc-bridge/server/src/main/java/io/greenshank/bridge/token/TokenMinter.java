@@ -9,6 +9,7 @@ import io.greenshank.bridge.client.OidcClient;
 import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.ldap.DirectoryUser;
 import io.greenshank.bridge.oidc.GrantResult;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,14 +38,32 @@ public final class TokenMinter {
     }
 
     /** Mints tokens, with a refresh token when the client may use the refresh grant. */
-    public IssuedTokens mint(String issuer, OidcClient client, GrantResult result) {
+    public IssuedTokens mint(String issuer, OidcClient client, GrantResult result)
+            throws RefreshTokens.RefusedException, SessionStoreUnavailableException {
         return mint(issuer, client, result, true);
     }
 
-    /** As {@link #mint(String, OidcClient, GrantResult)}; {@code refreshable=false} never issues a refresh token. */
-    public IssuedTokens mint(String issuer, OidcClient client, GrantResult result, boolean refreshable) {
-        Instant now = clock.instant();
+    /**
+     * As {@link #mint(String, OidcClient, GrantResult)}; {@code refreshable=false} never issues a refresh token.
+     * The refresh token's state is persisted before anything is signed, so no token leaves without it.
+     *
+     * @throws RefreshTokens.RefusedException   the redeemed refresh token was spent meanwhile (another replica won)
+     * @throws SessionStoreUnavailableException the refresh-token state could not be written: nothing is issued
+     */
+    public IssuedTokens mint(String issuer, OidcClient client, GrantResult result, boolean refreshable)
+            throws RefreshTokens.RefusedException, SessionStoreUnavailableException {
         AuthenticatedUser au = result.user();
+        Optional<String> refresh = Optional.empty();
+        if (refreshable && client.allowsGrant(REFRESH_TOKEN_GRANT)) {
+            String family = result.refreshed().map(r -> r.session().family()).orElseGet(RefreshTokens::newFamily);
+            RefreshTokens.Session session = new RefreshTokens.Session(family, au, client.id(), result.scopes(),
+                    result.audiences(), au.authTime().plus(config.refreshTokenLifetime()));
+            refresh = Optional.of(result.refreshed().isPresent()
+                    ? refreshTokens.rotate(result.refreshed().get(), session)
+                    : refreshTokens.issue(session));
+        }
+
+        Instant now = clock.instant();
         List<String> audiences = result.audiences().isEmpty() ? client.accessTokenAudiences() : result.audiences();
 
         Optional<String> idToken = Optional.empty();
@@ -60,14 +79,6 @@ public final class TokenMinter {
                 .claim("client_id", client.id())
                 .claim("scope", String.join(" ", result.scopes().stream().sorted().toList()));
         String accessToken = sign(at.build(), new JOSEObjectType("at+jwt"));
-
-        Optional<String> refresh = Optional.empty();
-        if (refreshable && client.allowsGrant(REFRESH_TOKEN_GRANT)) {
-            String family = result.refreshFamily().orElseGet(RefreshTokens::newFamily);
-            Instant familyEnd = au.authTime().plus(config.refreshTokenLifetime());
-            refresh = Optional.of(refreshTokens.issue(new RefreshTokens.Session(family, au, client.id(),
-                    result.scopes(), result.audiences(), familyEnd)));
-        }
         return new IssuedTokens(idToken, accessToken, refresh, config.accessTokenLifetime().toSeconds(),
                 result.scopes());
     }

@@ -19,6 +19,7 @@ import io.greenshank.bridge.ldap.DirectoryUser;
 import io.greenshank.bridge.ldap.Slapd;
 import io.greenshank.bridge.ldap.SlapdResource;
 import io.greenshank.bridge.token.AuthenticatedUser;
+import io.greenshank.bridge.session.MemorySessionStore;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenConfig;
 import io.greenshank.bridge.token.TokenMinter;
@@ -224,7 +225,8 @@ class IssuanceBenchmark {
         KeyManager km = new KeyManager(new MemoryKeyRingStore(), Clock.systemUTC(), Duration.ofDays(30),
                 Duration.ofHours(6), Duration.ofMinutes(10), KeyManager.generator(alg), provider);
         km.refresh();
-        TokenMinter minter = new TokenMinter(km, new RefreshTokens(Clock.systemUTC()), lifetimes(),
+        RefreshTokens refresh = new RefreshTokens(new MemorySessionStore<>(RefreshTokens.KIND), Clock.systemUTC());
+        TokenMinter minter = new TokenMinter(km, refresh, lifetimes(),
                 Clock.systemUTC());
         OidcClient client = new OidcClient("kubectl", Optional.empty(), List.of(), Set.of("password"),
                 List.of());
