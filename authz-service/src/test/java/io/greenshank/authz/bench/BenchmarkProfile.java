@@ -11,11 +11,17 @@ import java.util.Map;
 /**
  * The sidecar as deployed, except that the decision log is off (surefire would capture a line per Check) unless
  * {@code -Dbench.decisionLog=true}. {@code -Dbench.separateServer=true} serves gRPC on Quarkus's separate gRPC server
- * (on a port found free just before start) instead of the HTTP server.
+ * (on a port found free just before start) instead of the HTTP server; {@code -Dbench.transport} picks the endpoint.
  */
 public class BenchmarkProfile implements QuarkusTestProfile {
 
-    static final boolean SEPARATE = Boolean.getBoolean("bench.separateServer");
+    /**
+     * Which gRPC endpoint the load goes to: {@code direct} (the dedicated ext_authz port, the default), {@code http}
+     * (Quarkus gRPC on the HTTP port) or {@code separate} (Quarkus gRPC on its separate server).
+     */
+    static final String TRANSPORT = System.getProperty("bench.transport",
+            Boolean.getBoolean("bench.separateServer") ? "separate" : "direct");
+    static final boolean SEPARATE = TRANSPORT.equals("separate");
 
     @Override
     public Map<String, String> getConfigOverrides() {
