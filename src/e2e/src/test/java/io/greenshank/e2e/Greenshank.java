@@ -44,6 +44,8 @@ final class Greenshank implements AutoCloseable {
     final int bridgePort;
     final int controllerPort;
     final int authzPort;
+    /** The dedicated ext_authz gRPC port, where Envoy's {@code grpc_service} points. */
+    final int authzGrpcPort;
     final String issuer;
     final ServiceProcess bridge;
     final ServiceProcess controller;
@@ -63,6 +65,7 @@ final class Greenshank implements AutoCloseable {
         this.bridgePort = b.bridgePort;
         this.controllerPort = b.controllerPort;
         this.authzPort = b.authzPort;
+        this.authzGrpcPort = b.authzGrpcPort;
         this.issuer = b.issuer;
         this.bridge = b.bridge;
         this.controller = b.controller;
@@ -132,6 +135,7 @@ final class Greenshank implements AutoCloseable {
         int bridgePort;
         int controllerPort;
         int authzPort;
+        int authzGrpcPort;
         String issuer;
         ServiceProcess bridge;
         ServiceProcess controller;
@@ -198,6 +202,7 @@ final class Greenshank implements AutoCloseable {
 
             controllerPort = Ports.free();
             authzPort = Ports.free();
+            authzGrpcPort = Ports.free();
             Path routes = work.resolve("routes.yaml");
             Files.writeString(routes, """
                     routes:
@@ -279,6 +284,7 @@ final class Greenshank implements AutoCloseable {
         private Map<String, String> authzConfig(Path routes) {
             Map<String, String> c = common(authzPort);
             c.put("greenshank.authz.issuers.bridge.issuer", issuer);
+            c.put("greenshank.authz.grpc.port", Integer.toString(authzGrpcPort));
             // kubeflow: access tokens for the web UI; kubectl: the plugin's ID tokens (scenario 2).
             c.put("greenshank.authz.issuers.bridge.audiences", AUDIENCE + "," + KUBECTL_CLIENT);
             c.put("greenshank.policy.kubernetes.enabled", "true");

@@ -74,7 +74,7 @@ class GreenshankEndToEndTest {
         long t0 = System.nanoTime();
         g = Greenshank.start(Path.of("target/e2e").toAbsolutePath());
         http = g.http();
-        extAuthz = new ExtAuthz(g.authzPort);
+        extAuthz = new ExtAuthz(g.authzGrpcPort);
         System.out.printf("e2e: product up in %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, g.services());
     }
 
