@@ -48,6 +48,7 @@ public class KerberosAuthenticator {
     private Optional<Path> keytabPath = Optional.empty();
     private EmbeddedKdc embeddedKdc;
     private SpnegoAcceptor acceptor;
+    private RecentDirectoryEntries recentEntries;
 
     /** The result of one login attempt. */
     public sealed interface Result {
@@ -66,6 +67,7 @@ public class KerberosAuthenticator {
 
     @PostConstruct
     void start() {
+        recentEntries = new RecentDirectoryEntries(config.directoryCacheTtl(), 10_000, System::nanoTime);
         Optional<Path> keytabFile = config.keytab();
         Optional<Path> krb5Conf = config.krb5Conf();
         Optional<String> servicePrincipal = config.servicePrincipal();
@@ -141,7 +143,7 @@ public class KerberosAuthenticator {
         }
         Optional<DirectoryUser> user;
         try {
-            user = directory.get().findUser(login);
+            user = recentEntries.find(login, directory.get()::findUser);
         } catch (DirectoryUnavailableException e) {
             count("directory_unavailable");
             LOG.warnf("SPNEGO login of %s from %s: directory unavailable: %s", principal, clientAddress,

@@ -44,6 +44,13 @@ public interface KerberosConfig {
     @WithDefault("300s")
     Duration clockSkew();
 
+    /**
+     * How long the directory entry (email, groups, account status) of a user who logged in with Kerberos is reused for
+     * their next Kerberos logins; 0 reads the directory on every login. Refreshing tokens always reads it.
+     */
+    @WithDefault("60s")
+    Duration directoryCacheTtl();
+
     /** How often the keytab file is checked for rotation (new keys are picked up without a restart). */
     @WithDefault("10s")
     Duration keytabCheckInterval();
