@@ -137,11 +137,12 @@ public final class LdapDirectory implements Directory, AutoCloseable {
         try {
             bindOnce(dn, password);
         } catch (LDAPException e) {
-            if (ResultCode.isConnectionUsable(e.getResultCode())) {
+            if (e.getResultCode() != ResultCode.SERVER_DOWN) {
                 refuse(dn, e);
             }
             // A pooled connection that the server closed (a restart, an idle timeout) is only found out when it is
-            // used, and a bind sent on it never reached a server: one more try, on a fresh connection.
+            // used, and a bind sent on it never reached a server: one more try, on a fresh connection. A timeout is
+            // not retried, so a slow directory still answers within one response timeout.
             try {
                 bindOnce(dn, password);
             } catch (LDAPException again) {
