@@ -38,10 +38,16 @@ public record SignatureProvider(Optional<Provider> provider, String description)
     public static SignatureProvider select(String choice) {
         return switch (choice) {
             case "jdk" -> jdk("");
-            case "auto" -> loadAccp().map(p -> accp(p)).orElseGet(() -> jdk(accpUnavailableReason()));
-            case "accp" -> loadAccp().map(SignatureProvider::accp).orElseThrow(() -> new IllegalStateException(
-                    "greenshank.bridge.keys.crypto-provider=accp, but Amazon Corretto Crypto Provider is unusable: "
-                            + accpUnavailableReason()));
+            case "auto" -> {
+                AccpProbe probe = probeAccp();
+                yield probe.provider().map(SignatureProvider::accp).orElseGet(() -> jdk(probe.unusableBecause()));
+            }
+            case "accp" -> {
+                AccpProbe probe = probeAccp();
+                yield probe.provider().map(SignatureProvider::accp).orElseThrow(() -> new IllegalStateException(
+                        "greenshank.bridge.keys.crypto-provider=accp, but Amazon Corretto Crypto Provider is unusable: "
+                                + probe.unusableBecause()));
+            }
             default -> throw new IllegalArgumentException(
                     "greenshank.bridge.keys.crypto-provider must be auto, accp or jdk, not " + choice);
         };
@@ -81,31 +87,26 @@ public record SignatureProvider(Optional<Provider> provider, String description)
         return new SignatureProvider(Optional.of(p), "AWS-LC through " + p.getName() + " " + p.getVersionStr());
     }
 
-    private static Optional<Provider> loadAccp() {
+    /** The provider when it loaded and passed its self-test, or why not. */
+    private record AccpProbe(Optional<Provider> provider, String unusableBecause) {
+    }
+
+    private static AccpProbe probeAccp() {
         try {
             Class<?> c = Class.forName(ACCP_CLASS);
             Provider p = (Provider) c.getField("INSTANCE").get(null);
             Object error = c.getMethod("getLoadingError").invoke(p);
             if (error != null) {
-                return Optional.empty();
+                return new AccpProbe(Optional.empty(), "native library did not load: " + error);
             }
             c.getMethod("assertHealthy").invoke(p);
-            return Optional.of(p);
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String accpUnavailableReason() {
-        try {
-            Class<?> c = Class.forName(ACCP_CLASS);
-            Object p = c.getField("INSTANCE").get(null);
-            Object error = c.getMethod("getLoadingError").invoke(p);
-            return error == null ? "failed its self-test" : "native library did not load: " + error;
+            return new AccpProbe(Optional.of(p), "");
         } catch (ClassNotFoundException e) {
-            return "Amazon Corretto Crypto Provider is not on the class path";
+            return new AccpProbe(Optional.empty(), "Amazon Corretto Crypto Provider is not on the class path");
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            return new AccpProbe(Optional.empty(), "failed its self-test: " + e.getCause());
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return "Amazon Corretto Crypto Provider did not load: " + e;
+            return new AccpProbe(Optional.empty(), "Amazon Corretto Crypto Provider did not load: " + e);
         }
     }
 }

@@ -29,9 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.security.auth.Subject;
 import javax.security.auth.kerberos.KerberosPrincipal;
 import javax.security.auth.kerberos.KeyTab;
-import javax.security.auth.login.AppConfigurationEntry;
-import javax.security.auth.login.Configuration;
-import javax.security.auth.login.LoginContext;
 import org.HdrHistogram.Histogram;
 import org.ietf.jgss.GSSContext;
 import org.ietf.jgss.GSSCredential;
@@ -66,15 +63,19 @@ class KerberosBenchmark {
     @TestHTTPResource(value = "/", tls = true)
     URL httpsRoot;
 
-    @Test
-    void spnegoExchangesAgainstTheBareJgssFloor() throws Exception {
-        MitKdc kdc = MitKdc.shared();
+    static Path aliceTicketCache(MitKdc kdc) throws Exception {
         try {
             kdc.addUser("alice", "alice-krb-pw");
         } catch (java.io.IOException exists) {
             // created by another test class in this JVM
         }
-        Path ccache = kdc.kinit("alice", "alice-krb-pw");
+        return kdc.kinit("alice", "alice-krb-pw");
+    }
+
+    @Test
+    void spnegoExchangesAgainstTheBareJgssFloor() throws Exception {
+        MitKdc kdc = MitKdc.shared();
+        Path ccache = aliceTicketCache(kdc);
         String algorithm = org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getValue("greenshank.bridge.keys.algorithm", String.class);
         io.greenshank.bridge.keys.SignatureProvider signing = io.greenshank.bridge.keys.SignatureProvider.select(
@@ -151,17 +152,7 @@ class KerberosBenchmark {
     @Test
     void pluginColdStartAndCachedTokenLatency() throws Exception {
         MitKdc kdc = MitKdc.shared();
-        try {
-            kdc.addUser("alice", "alice-krb-pw");
-        } catch (java.io.IOException exists) {
-            // created by another test class in this JVM
-        }
-        Path ccache = kdc.kinit("alice", "alice-krb-pw");
-        String algorithm = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValue("greenshank.bridge.keys.algorithm", String.class);
-        io.greenshank.bridge.keys.SignatureProvider signing = io.greenshank.bridge.keys.SignatureProvider.select(
-                org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                        .getValue("greenshank.bridge.keys.crypto-provider", String.class));
+        Path ccache = aliceTicketCache(kdc);
         Path work = Files.createTempDirectory("greenshank-plugin-bench-");
         PluginInstall plugin = PluginInstall.into(work.resolve("bin"));
         String issuer = httpsRoot.toString().replace("127.0.0.1", "localhost").replaceAll("/$", "");
@@ -230,32 +221,9 @@ class KerberosBenchmark {
         }
     }
 
-    /** Distinct SPNEGO tokens for HTTP/localhost from alice's MIT ticket cache (one TGS request, then cached). */
+    /** Distinct SPNEGO tokens for HTTP/localhost from alice's MIT ticket cache, asking for mutual authentication. */
     static List<byte[]> tokens(Path ccache, int n) throws Exception {
-        Configuration config = new Configuration() {
-            @Override
-            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-                return new AppConfigurationEntry[] {new AppConfigurationEntry(
-                        "com.sun.security.auth.module.Krb5LoginModule",
-                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
-                        Map.of("useTicketCache", "true", "ticketCache", ccache.toString(), "doNotPrompt", "true"))};
-            }
-        };
-        LoginContext login = new LoginContext("bench", new Subject(), null, config);
-        login.login();
-        Oid spnego = new Oid("1.3.6.1.5.5.2");
-        return Subject.doAs(login.getSubject(), (PrivilegedExceptionAction<List<byte[]>>) () -> {
-            GSSManager manager = GSSManager.getInstance();
-            GSSName server = manager.createName("HTTP@localhost", GSSName.NT_HOSTBASED_SERVICE);
-            List<byte[]> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                GSSContext ctx = manager.createContext(server, spnego, null, GSSContext.DEFAULT_LIFETIME);
-                ctx.requestMutualAuth(true);
-                out.add(ctx.initSecContext(new byte[0], 0, 0));
-                ctx.dispose();
-            }
-            return out;
-        });
+        return SpnegoTokens.fromTicketCache(ccache, "HTTP@localhost", GSSName.NT_HOSTBASED_SERVICE, true, n);
     }
 
     /** Bare JGSS: the JDK's own keytab-backed acceptor, no HTTP, no mapping. Returns accepts per second. */

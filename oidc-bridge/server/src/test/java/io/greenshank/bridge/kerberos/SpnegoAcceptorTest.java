@@ -10,19 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.security.PrivilegedExceptionAction;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import javax.security.auth.Subject;
-import javax.security.auth.login.AppConfigurationEntry;
-import javax.security.auth.login.Configuration;
-import javax.security.auth.login.LoginContext;
-import org.ietf.jgss.GSSContext;
-import org.ietf.jgss.GSSManager;
-import org.ietf.jgss.GSSName;
-import org.ietf.jgss.Oid;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,30 +55,7 @@ class SpnegoAcceptorTest {
 
     /** Several tokens from one login: the JDK reuses the service ticket, so they share its key version. */
     static List<byte[]> tokensFromOneTicket(String service, int n) throws Exception {
-        Configuration config = new Configuration() {
-            @Override
-            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-                return new AppConfigurationEntry[] {new AppConfigurationEntry(
-                        "com.sun.security.auth.module.Krb5LoginModule",
-                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
-                        Map.of("useTicketCache", "true", "ticketCache", aliceCcache.toString(), "doNotPrompt",
-                                "true"))};
-            }
-        };
-        LoginContext login = new LoginContext("test", new Subject(), null, config);
-        login.login();
-        return Subject.doAs(login.getSubject(), (PrivilegedExceptionAction<List<byte[]>>) () -> {
-            GSSManager manager = GSSManager.getInstance();
-            GSSName server = manager.createName(service, new Oid("1.2.840.113554.1.2.2.1"));
-            List<byte[]> out = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                GSSContext ctx = manager.createContext(server, new Oid("1.3.6.1.5.5.2"), null,
-                        GSSContext.DEFAULT_LIFETIME);
-                out.add(ctx.initSecContext(new byte[0], 0, 0));
-                ctx.dispose();
-            }
-            return out;
-        });
+        return SpnegoTokens.fromTicketCache(aliceCcache, service, SpnegoTokens.KERBEROS_PRINCIPAL_NAME, false, n);
     }
 
     @Test
