@@ -1,5 +1,8 @@
 package io.greenshank.bridge.ldap;
 
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldif.LDIFReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real OpenLDAP slapd on a free loopback port with its own config and data (users, groups, nested groups, a
- * cycle, a ppolicy-locked account), started as a child process and stopped by PID.
+ * cycle, a ppolicy-locked account, {@code memberOf}), started as a child process and stopped by PID.
  */
 public final class Slapd implements AutoCloseable {
 
@@ -56,6 +59,7 @@ public final class Slapd implements AutoCloseable {
                 "modulepath /usr/lib/ldap",
                 "moduleload back_mdb",
                 "moduleload ppolicy",
+                "moduleload memberof",
                 "pidfile " + dir.resolve("slapd.pid"),
                 tls ? "TLSCertificateFile " + dir.resolve("tls/tls.crt") : "",
                 tls ? "TLSCertificateKeyFile " + dir.resolve("tls/tls.key") : "",
@@ -68,11 +72,13 @@ public final class Slapd implements AutoCloseable {
                 "index objectClass eq",
                 "index uid,member,uniqueMember eq",
                 "overlay ppolicy",
+                // memberOf kept on each member entry as groups are written, as Active Directory does.
+                "overlay memberof",
                 "access to attrs=userPassword by self write by anonymous auth by * none",
                 "access to * by * read",
                 ""), StandardCharsets.UTF_8);
         Path ldif = dir.resolve("data.ldif");
-        Files.writeString(ldif, ldif(), StandardCharsets.UTF_8);
+        Files.writeString(ldif, entries(), StandardCharsets.UTF_8);
         if (tls) {
             io.greenshank.bridge.tls.SelfSignedCertificate.ensure(dir.resolve("tls"));
         }
@@ -81,6 +87,14 @@ public final class Slapd implements AutoCloseable {
         int tlsPort = tls ? freePort() : -1;
         Slapd slapd = new Slapd(dir, null, port, tlsPort);
         slapd.launch();
+        // Groups are written through LDAP, not slapadd, so that the memberof overlay sees them.
+        try (LDAPConnection root = new LDAPConnection("127.0.0.1", port, ROOT_DN, ROOT_PW);
+             LDIFReader groups = new LDIFReader(new java.io.ByteArrayInputStream(
+                     groups().getBytes(StandardCharsets.UTF_8)))) {
+            for (Entry g = groups.readEntry(); g != null; g = groups.readEntry()) {
+                root.add(g);
+            }
+        }
         return slapd;
     }
 
@@ -155,7 +169,7 @@ public final class Slapd implements AutoCloseable {
         return b.append('\n').toString();
     }
 
-    private static String ldif() {
+    private static String entries() {
         return "dn: " + BASE + "\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n"
                 + "dn: " + PEOPLE + "\nobjectClass: organizationalUnit\nou: people\n\n"
                 + "dn: " + GROUPS + "\nobjectClass: organizationalUnit\nou: groups\n\n"
@@ -163,8 +177,11 @@ public final class Slapd implements AutoCloseable {
                 + person("bob", "Bob Brown", "bob-secret-1")
                 + person("locked", "Lou Locked", "locked-secret-1", "pwdAccountLockedTime: 000001010000Z")
                 + person("star*user", "Star User", "star-secret-1")
-                + person("josé", "José Núñez", "jose-secret-1")
-                + group("ml-engineers", "uid=alice," + PEOPLE)
+                + person("josé", "José Núñez", "jose-secret-1");
+    }
+
+    private static String groups() {
+        return group("ml-engineers", "uid=alice," + PEOPLE)
                 + group("data-science", "cn=ml-engineers," + GROUPS)
                 + group("all-staff", "cn=data-science," + GROUPS, "uid=bob," + PEOPLE)
                 // A cycle: loop-a contains loop-b contains loop-a; bob is in loop-a.
