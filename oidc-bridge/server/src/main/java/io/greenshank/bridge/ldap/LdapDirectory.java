@@ -8,6 +8,7 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
@@ -53,6 +54,7 @@ public final class LdapDirectory implements Directory, AutoCloseable {
     private final Filter userFilter;
     private final Filter groupFilter;
     private final String[] userAttributes;
+    private final DN groupBase;
     private final int timeLimitSeconds;
 
     private record Expansion(List<String> names, long expiresAtNanos) {
@@ -70,6 +72,7 @@ public final class LdapDirectory implements Directory, AutoCloseable {
         this.s = settings;
         this.userFilter = Filter.create(settings.userFilter());
         this.groupFilter = Filter.create(settings.groupFilter());
+        this.groupBase = new DN(settings.groupBaseDn());
         this.timeLimitSeconds = (int) Math.max(1, settings.responseTimeout().toSeconds());
         Set<String> attrs = new LinkedHashSet<>(List.of(settings.subjectAttribute(), settings.usernameAttribute(),
                 settings.emailAttribute(), settings.nameAttribute()));
@@ -311,10 +314,17 @@ public final class LdapDirectory implements Directory, AutoCloseable {
                 case MEMBER_UID -> names(searchGroups(Filter.createEqualityFilter("memberUid", username)));
                 case MEMBER, UNIQUE_MEMBER -> nested(searchGroups(Filter.createEqualityFilter(memberAttr(),
                         user.getDN())));
-                case MEMBER_OF -> memberOf(user);
+                case MEMBER_OF -> nested(memberOf(user));
             };
         } catch (LDAPException e) {
             throw unavailable("group search", e);
+        }
+    }
+
+    /** A group found for a user: its DN, and its name in tokens (absent when the entry has no name attribute). */
+    private record Group(DN dn, Optional<String> name) {
+        static Group of(SearchResultEntry e, String nameAttribute) throws LDAPException {
+            return new Group(e.getParsedDN(), Optional.ofNullable(e.getAttributeValue(nameAttribute)));
         }
     }
 
@@ -322,27 +332,30 @@ public final class LdapDirectory implements Directory, AutoCloseable {
         return s.groupStrategy() == GroupStrategy.UNIQUE_MEMBER ? "uniqueMember" : "member";
     }
 
-    private List<SearchResultEntry> searchGroups(Filter membership) throws LDAPException {
+    private List<Group> searchGroups(Filter membership) throws LDAPException {
         SearchRequest r = new SearchRequest(s.groupBaseDn(), SearchScope.SUB, DereferencePolicy.NEVER, MAX_GROUPS,
                 timeLimitSeconds, false, Filter.createANDFilter(groupFilter, membership), s.groupNameAttribute());
+        List<SearchResultEntry> entries;
         try {
-            return searchPool.search(r).getSearchEntries();
+            entries = searchPool.search(r).getSearchEntries();
         } catch (LDAPSearchException e) {
-            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
-                LOG.warnf("more than %d groups; truncated", MAX_GROUPS);
-                return e.getSearchEntries();
+            if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) {
+                throw e;
             }
-            throw e;
+            LOG.warnf("more than %d groups; truncated", MAX_GROUPS);
+            entries = e.getSearchEntries();
         }
+        List<Group> out = new ArrayList<>(entries.size());
+        for (SearchResultEntry g : entries) {
+            out.add(Group.of(g, s.groupNameAttribute()));
+        }
+        return out;
     }
 
-    private List<String> names(List<SearchResultEntry> groups) {
-        List<String> out = new ArrayList<>();
-        for (SearchResultEntry g : groups) {
-            String n = g.getAttributeValue(s.groupNameAttribute());
-            if (n != null) {
-                out.add(n);
-            }
+    private static List<String> names(List<Group> groups) {
+        List<String> out = new ArrayList<>(groups.size());
+        for (Group g : groups) {
+            g.name().ifPresent(out::add);
         }
         return out;
     }
@@ -351,16 +364,12 @@ public final class LdapDirectory implements Directory, AutoCloseable {
      * Breadth-first search for the groups that contain the groups found so far, bounded by the nesting depth;
      * a visited set stops cycles (A in B, B in A).
      */
-    private List<String> nested(List<SearchResultEntry> direct) throws LDAPException {
+    private List<String> nested(List<Group> direct) throws LDAPException {
         long ttl = s.nestedGroupCacheTtl().toNanos();
         if (ttl <= 0 || s.groupNestingDepth() == 0) {
             return expand(direct);
         }
-        List<String> dns = new ArrayList<>();
-        for (SearchResultEntry g : direct) {
-            dns.add(g.getParsedDN().toNormalizedString());
-        }
-        List<String> key = dns.stream().sorted().toList();
+        List<String> key = direct.stream().map(g -> g.dn().toNormalizedString()).sorted().toList();
         long now = System.nanoTime();
         Expansion hit = nestedCache.get(key);
         if (hit != null && hit.expiresAtNanos() - now > 0) {
@@ -374,52 +383,67 @@ public final class LdapDirectory implements Directory, AutoCloseable {
         return names;
     }
 
-    private List<String> expand(List<SearchResultEntry> direct) throws LDAPException {
+    private List<String> expand(List<Group> direct) throws LDAPException {
         Set<DN> seen = new HashSet<>();
-        List<String> out = new ArrayList<>();
-        Deque<String> frontier = new ArrayDeque<>();
-        for (SearchResultEntry g : direct) {
-            if (seen.add(g.getParsedDN())) {
-                frontier.add(g.getDN());
-                addName(out, g);
+        List<Group> found = new ArrayList<>();
+        Deque<DN> frontier = new ArrayDeque<>();
+        for (Group g : direct) {
+            if (seen.add(g.dn())) {
+                frontier.add(g.dn());
+                found.add(g);
             }
         }
         for (int depth = 0; depth < s.groupNestingDepth() && !frontier.isEmpty() && seen.size() < MAX_GROUPS;
              depth++) {
             List<Filter> anyOf = new ArrayList<>();
             while (!frontier.isEmpty()) {
-                anyOf.add(Filter.createEqualityFilter(memberAttr(), frontier.poll()));
+                anyOf.add(Filter.createEqualityFilter(memberAttr(), frontier.poll().toString()));
             }
-            for (SearchResultEntry g : searchGroups(Filter.createORFilter(anyOf))) {
-                if (seen.add(g.getParsedDN())) {
-                    frontier.add(g.getDN());
-                    addName(out, g);
+            for (Group g : searchGroups(Filter.createORFilter(anyOf))) {
+                if (seen.add(g.dn())) {
+                    frontier.add(g.dn());
+                    found.add(g);
                 }
             }
         }
-        return out;
+        return names(found);
     }
 
-    private void addName(List<String> out, SearchResultEntry g) {
-        String n = g.getAttributeValue(s.groupNameAttribute());
-        if (n != null) {
-            out.add(n);
-        }
-    }
-
-    private List<String> memberOf(SearchResultEntry user) throws LDAPException {
-        List<SearchResultEntry> direct = new ArrayList<>();
+    /**
+     * The user's direct groups from {@code memberOf}, limited to the group base. When groups are named by their RDN
+     * attribute (the usual {@code cn}), the name is read from the DN itself: the login then costs no group lookup
+     * at all, the point of choosing this strategy where the directory keeps {@code memberOf}.
+     */
+    private List<Group> memberOf(SearchResultEntry user) throws LDAPException {
         Attribute a = user.getAttribute("memberOf");
         if (a == null) {
             return List.of();
         }
-        for (String dn : a.getValues()) {
-            SearchResultEntry g = searchPool.getEntry(dn, s.groupNameAttribute());
-            if (g != null) {
-                direct.add(g);
+        List<Group> direct = new ArrayList<>();
+        for (String value : a.getValues()) {
+            DN dn = new DN(value);
+            if (!dn.isDescendantOf(groupBase, false)) {
+                continue;
+            }
+            Optional<String> fromRdn = nameFromRdn(dn);
+            if (fromRdn.isPresent()) {
+                direct.add(new Group(dn, fromRdn));
+            } else {
+                SearchResultEntry g = searchPool.getEntry(value, s.groupNameAttribute());
+                if (g != null) {
+                    direct.add(Group.of(g, s.groupNameAttribute()));
+                }
             }
         }
-        return nested(direct);
+        return direct;
+    }
+
+    private Optional<String> nameFromRdn(DN dn) {
+        RDN rdn = dn.getRDN();
+        if (rdn == null || rdn.isMultiValued() || !rdn.hasAttribute(s.groupNameAttribute())) {
+            return Optional.empty();
+        }
+        return Optional.of(rdn.getAttributeValues()[0]);
     }
 
     private DirectoryUnavailableException unavailable(String what, LDAPException e) {

@@ -25,10 +25,14 @@ public class Issuer {
     }
 
     public String of(UriInfo uri) {
+        return configured.orElseGet(() -> of(uri.getBaseUri().toString()));
+    }
+
+    /** @param requestBase the URL the request came in on, up to the application's root */
+    public String of(String requestBase) {
         if (configured.isPresent()) {
             return configured.get();
         }
-        String base = uri.getBaseUri().toString();
-        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        return requestBase.endsWith("/") ? requestBase.substring(0, requestBase.length() - 1) : requestBase;
     }
 }

@@ -3,20 +3,26 @@ package io.greenshank.bridge.token;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.greenshank.bridge.client.OidcClient;
 import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.ldap.DirectoryUser;
 import io.greenshank.bridge.oidc.GrantResult;
 import io.greenshank.bridge.session.SessionStoreUnavailableException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Mints ID tokens, access tokens (RFC 9068 {@code at+jwt}) and refresh tokens for an authenticated user.
@@ -24,11 +30,13 @@ import java.util.UUID;
 public final class TokenMinter {
 
     public static final String REFRESH_TOKEN_GRANT = "refresh_token";
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final KeyManager keys;
     private final RefreshTokens refreshTokens;
     private final TokenConfig config;
     private final Clock clock;
+    private final Map<HeaderKey, JWSHeader> headers = new ConcurrentHashMap<>();
 
     public TokenMinter(KeyManager keys, RefreshTokens refreshTokens, TokenConfig config, Clock clock) {
         this.keys = keys;
@@ -102,12 +110,38 @@ public final class TokenMinter {
 
     private String sign(JWTClaimsSet claims, JOSEObjectType type) {
         KeyManager.Signing s = keys.signer();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(s.algorithm()).keyID(s.kid()).type(type).build(), claims);
+        JWSObject jws = new JWSObject(header(s, type), new Payload(new Base64URL(
+                BASE64URL.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8)))));
         try {
-            jwt.sign(s.signer());
+            jws.sign(s.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed with key " + s.kid(), e);
         }
-        return jwt.serialize();
+        return jws.serialize();
+    }
+
+    /**
+     * A header is the same for every token of a key and type; kept in its encoded form, it is not serialized and
+     * encoded again for every token (and the payload goes through the JDK's Base64, not Nimbus's slower codec).
+     */
+    private JWSHeader header(KeyManager.Signing s, JOSEObjectType type) {
+        HeaderKey key = new HeaderKey(s.kid(), type.getType());
+        JWSHeader h = headers.get(key);
+        if (h == null) {
+            if (headers.size() > 16) {
+                headers.clear();
+            }
+            try {
+                h = JWSHeader.parse(new JWSHeader.Builder(s.algorithm()).keyID(s.kid()).type(type).build()
+                        .toBase64URL());
+            } catch (java.text.ParseException e) {
+                throw new IllegalStateException("header of key " + s.kid(), e);
+            }
+            headers.put(key, h);
+        }
+        return h;
+    }
+
+    private record HeaderKey(String kid, String type) {
     }
 }

@@ -6,16 +6,17 @@ import java.util.List;
 
 /**
  * The directory the bridge's tests log in to, on a real slapd: users (one with an asterisk in its uid, one with a
- * non-ASCII name), nested groups, a group cycle and a ppolicy-locked account.
+ * non-ASCII name), nested groups, a group cycle, a ppolicy-locked account, and {@code memberOf} on every member.
  */
 public final class ExampleDirectory {
 
-    private static final String ENTRIES = Ldif.person("alice", "Alice Adams", "alice-secret-1")
+    private static final String PEOPLE = Ldif.person("alice", "Alice Adams", "alice-secret-1")
             + Ldif.person("bob", "Bob Brown", "bob-secret-1")
             + Ldif.person("locked", "Lou Locked", "locked-secret-1", "pwdAccountLockedTime: 000001010000Z")
             + Ldif.person("star*user", "Star User", "star-secret-1")
-            + Ldif.person("josé", "José Núñez", "jose-secret-1")
-            + Ldif.group("ml-engineers", Ldif.userDn("alice"))
+            + Ldif.person("josé", "José Núñez", "jose-secret-1");
+
+    private static final String GROUPS = Ldif.group("ml-engineers", Ldif.userDn("alice"))
             + Ldif.group("data-science", Ldif.groupDn("ml-engineers"))
             + Ldif.group("all-staff", Ldif.groupDn("data-science"), Ldif.userDn("bob"))
             // A cycle: loop-a contains loop-b contains loop-a; bob is in loop-a.
@@ -31,7 +32,7 @@ public final class ExampleDirectory {
 
     /** @param tls also LDAPS and StartTLS, with a certificate whose PEM is {@link Slapd#caFile()} */
     public static Slapd start(boolean tls) throws Exception {
-        return Slapd.builder().entries(ENTRIES).tls(tls).start();
+        return Slapd.builder().entries(PEOPLE).groupsWithMemberOf(GROUPS).tls(tls).start();
     }
 
     /** Plain LDAP to {@code slapd}, searching as its root DN. */

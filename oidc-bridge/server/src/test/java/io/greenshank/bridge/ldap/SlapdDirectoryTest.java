@@ -45,6 +45,18 @@ class SlapdDirectoryTest {
     }
 
     @Test
+    void memberOfGivesTheSameGroupsWithoutAGroupSearch() throws Exception {
+        try (LdapDirectory byMemberOf = new LdapDirectory(ExampleDirectory.settings(slapd).withGroupStrategy(GroupStrategy.MEMBER_OF)
+                .withNestedGroupCacheTtl(java.time.Duration.ZERO))) {
+            assertThat(byMemberOf.authenticate("alice", "alice-secret-1").groups())
+                    .containsExactlyInAnyOrder("ml-engineers", "data-science", "all-staff");
+            assertThat(byMemberOf.authenticate("bob", "bob-secret-1").groups())
+                    .containsExactlyInAnyOrder("all-staff", "loop-a", "loop-b");
+            assertThat(byMemberOf.findUser("josé")).get().extracting(DirectoryUser::groups).asList().isEmpty();
+        }
+    }
+
+    @Test
     void groupCyclesTerminate() throws Exception {
         assertThat(directory.authenticate("bob", "bob-secret-1").groups())
                 .containsExactlyInAnyOrder("all-staff", "loop-a", "loop-b");

@@ -164,21 +164,25 @@ class IssuanceBenchmark {
                 Slapd.ROOT_DN, Slapd.ROOT_PW), THREADS, THREADS);
         LDAPConnectionPool bind = new LDAPConnectionPool(new LDAPConnection("127.0.0.1", slapd.port()), THREADS,
                 THREADS);
-        Vertx vertx = Vertx.vertx();
-        VertxLoad http = new VertxLoad(vertx);
+        HttpLoad http = new HttpLoad();
         String form = "grant_type=password&client_id=kubectl&username=alice&password=alice-secret-1&scope=openid";
+        String groups = ConfigProvider.getConfig().getOptionalValue("greenshank.bridge.ldap.group-strategy",
+                String.class).orElse("member");
         io.greenshank.bridge.ldap.LdapDirectory directory = new io.greenshank.bridge.ldap.LdapDirectory(
-                ExampleDirectory.settings(slapd));
+                ExampleDirectory.settings(slapd)
+                        .withGroupStrategy(io.greenshank.bridge.ldap.GroupStrategy.parse(groups)));
         try {
             drive(() -> http.post(base.getPort(), "/token", form) == 200, JIT_WARMUP, new ConcurrentHistogram(3),
                     new AtomicLong(), new AtomicLong());
-            compare("LdapDirectory.authenticate alone (no HTTP, no signing)",
+            compare("LdapDirectory.authenticate alone (no HTTP, no signing; groups by " + groups + ")",
                     () -> directory.authenticate("alice", "alice-secret-1") != null,
                     "direct UnboundID search + bind", () -> floorOp(search, bind));
             String alg = ConfigProvider.getConfig().getValue("greenshank.bridge.keys.algorithm", String.class);
             SignatureProvider signing = SignatureProvider.select(ConfigProvider.getConfig()
                     .getValue("greenshank.bridge.keys.crypto-provider", String.class));
-            compare("password grant (HTTP; user search + direct-group search + bind; nested groups cached; 2 " + alg
+            String directoryWork = groups.startsWith("member-of")
+                    ? "user search with memberOf + bind" : "user search + direct-group search + bind";
+            compare("password grant (HTTP; " + directoryWork + "; nested groups cached; 2 " + alg
                     + " signatures by " + signing.description() + "; refresh token)",
                     () -> http.post(base.getPort(), "/token", form) == 200,
                     "direct UnboundID search + bind", () -> floorOp(search, bind));
@@ -200,7 +204,7 @@ class IssuanceBenchmark {
                         return true;
                     });
         } finally {
-            vertx.close();
+            http.close();
             directory.close();
             search.close();
             bind.close();
@@ -282,7 +286,7 @@ class IssuanceBenchmark {
         URI jwks = base.toURI().resolve("/keys");
         String body = http.send(HttpRequest.newBuilder(jwks).build(), HttpResponse.BodyHandlers.ofString()).body();
         Vertx vertx = Vertx.vertx();
-        VertxLoad load = new VertxLoad(vertx);
+        HttpLoad load = new HttpLoad();
         HttpServer raw = vertx.createHttpServer().requestHandler(r -> r.response()
                 .putHeader("Content-Type", "application/jwk-set+json").end(body));
         raw.listen(0, "localhost").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -290,36 +294,55 @@ class IssuanceBenchmark {
             compare("JWKS GET /keys", () -> load.get(base.getPort(), "/keys") == 200,
                     "raw Vert.x server returning the same bytes", () -> load.get(raw.actualPort(), "/keys") == 200);
         } finally {
+            load.close();
             raw.close();
             vertx.close();
         }
     }
 
     /**
-     * A blocking HTTP/1.1 load client on Vert.x (TCP_NODELAY, keep-alive, one write per request); the JDK client
-     * writes a POST's headers and body separately, which Nagle and delayed ACKs turn into 40 ms stalls.
+     * The load client: Apache HttpClient's classic blocking client, so each load thread writes its request and reads
+     * the answer on its own keep-alive connection. The floor has no HTTP client at all, and on two cores a client
+     * that hands every request to an event loop and back (as Vert.x's does) spends CPU the bridge is charged for.
+     * One write per request with TCP_NODELAY: the JDK client writes a POST's headers and body separately, which
+     * Nagle and delayed ACKs turn into 40 ms stalls.
      */
-    static final class VertxLoad {
-        private final io.vertx.core.http.HttpClient client;
+    static final class HttpLoad implements AutoCloseable {
+        private final org.apache.http.impl.conn.PoolingHttpClientConnectionManager connections =
+                new org.apache.http.impl.conn.PoolingHttpClientConnectionManager();
+        private final org.apache.http.impl.client.CloseableHttpClient client;
 
-        VertxLoad(Vertx vertx) {
-            client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setTcpNoDelay(true)
-                    .setKeepAlive(true).setMaxPoolSize(THREADS * 2));
+        HttpLoad() {
+            connections.setMaxTotal(THREADS * 2);
+            connections.setDefaultMaxPerRoute(THREADS * 2);
+            connections.setDefaultSocketConfig(org.apache.http.config.SocketConfig.custom().setTcpNoDelay(true)
+                    .setSoTimeout(30_000).build());
+            client = org.apache.http.impl.client.HttpClients.custom().setConnectionManager(connections)
+                    .disableCookieManagement().disableAutomaticRetries().disableContentCompression().build();
         }
 
         int post(int port, String path, String form) throws Exception {
-            return client.request(io.vertx.core.http.HttpMethod.POST, port, "localhost", path)
-                    .compose(r -> r.putHeader("Content-Type", "application/x-www-form-urlencoded")
-                            .send(io.vertx.core.buffer.Buffer.buffer(form)))
-                    .compose(resp -> resp.body().map(b -> resp.statusCode()))
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(
+                    "http://localhost:" + port + path);
+            post.setEntity(new org.apache.http.entity.StringEntity(form,
+                    org.apache.http.entity.ContentType.APPLICATION_FORM_URLENCODED));
+            return send(post);
         }
 
         int get(int port, String path) throws Exception {
-            return client.request(io.vertx.core.http.HttpMethod.GET, port, "localhost", path)
-                    .compose(r -> r.send())
-                    .compose(resp -> resp.body().map(b -> resp.statusCode()))
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return send(new org.apache.http.client.methods.HttpGet("http://localhost:" + port + path));
+        }
+
+        private int send(org.apache.http.client.methods.HttpUriRequest request) throws Exception {
+            try (org.apache.http.client.methods.CloseableHttpResponse response = client.execute(request)) {
+                org.apache.http.util.EntityUtils.consume(response.getEntity());
+                return response.getStatusLine().getStatusCode();
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close();
         }
     }
 

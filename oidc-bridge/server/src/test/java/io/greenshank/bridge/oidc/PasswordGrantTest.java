@@ -70,6 +70,29 @@ class PasswordGrantTest {
     }
 
     @Test
+    void malformedTokenRequestsGetAnOAuthErrorAndNoToken() {
+        // Not a form: RFC 6749 §3.2 requires application/x-www-form-urlencoded.
+        given().contentType("application/json").body("{\"grant_type\":\"password\"}").post("/token")
+                .then().statusCode(400).header("Cache-Control", "no-store")
+                .body("error", equalTo("invalid_request"));
+        given().contentType("application/x-www-form-urlencoded").body("grant_type=password&client_id=%zz")
+                .post("/token").then().statusCode(400).body("error", equalTo("invalid_request"));
+        given().contentType("application/x-www-form-urlencoded")
+                .body("grant_type=password&client_id=kubectl&username=alice&username=bob&password=alice-password")
+                .post("/token").then().statusCode(400).body("error", equalTo("invalid_request"))
+                .body("error_description", equalTo("parameter username repeated"));
+        given().contentType("application/x-www-form-urlencoded").body("client_id=kubectl").post("/token")
+                .then().statusCode(400).body("error", equalTo("invalid_request"));
+        String huge = "grant_type=password&client_id=kubectl&username=alice&password=" + "x".repeat(300 * 1024);
+        given().contentType("application/x-www-form-urlencoded").body(huge).post("/token")
+                .then().statusCode(413);
+        // A charset parameter is allowed, and form encoding (+, %2B, UTF-8) is decoded before the grant sees it.
+        given().contentType("application/x-www-form-urlencoded; charset=UTF-8")
+                .body("grant_type=password&client_id=kubectl&username=alice&password=alice-password&scope=openid+groups")
+                .post("/token").then().statusCode(200).body("scope", equalTo("groups openid"));
+    }
+
+    @Test
     void discoveryAndJwks() {
         given().get("/.well-known/openid-configuration").then().statusCode(200)
                 .body("code_challenge_methods_supported", equalTo(List.of("S256")));

@@ -2,6 +2,7 @@ package io.greenshank.bridge.oidc;
 
 import io.greenshank.bridge.ldap.SlapdResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,13 @@ public class SlapdProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("greenshank.bridge.throttle.free-failures-per-user", "3");
+        Map<String, String> m = new HashMap<>();
+        m.put("greenshank.bridge.throttle.free-failures-per-user", "3");
+        // The issuance benchmarks run with either way of finding groups (-Dbench.groupStrategy=member-of).
+        String groups = System.getProperty("bench.groupStrategy");
+        if (groups != null) {
+            m.put("greenshank.bridge.ldap.group-strategy", groups);
+        }
+        return m;
     }
 }

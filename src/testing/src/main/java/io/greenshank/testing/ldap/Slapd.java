@@ -17,7 +17,7 @@ import java.util.Optional;
  * A real OpenLDAP slapd on a free loopback port with its own config and data, started as a child process and stopped
  * by PID. The directory is {@value #BASE} with users under {@value #PEOPLE} and groups under {@value #GROUPS}; the
  * entries in them are the test's (see {@link Ldif}). The ppolicy overlay is loaded, so an entry with
- * {@code pwdAccountLockedTime} is a locked account.
+ * {@code pwdAccountLockedTime} is a locked account; the memberof overlay when groups are to carry {@code memberOf}.
  */
 public final class Slapd implements AutoCloseable {
 
@@ -51,6 +51,7 @@ public final class Slapd implements AutoCloseable {
     /** How a slapd is set up; only the entries differ between the suites that use it. */
     public static final class Builder {
         private String entries = "";
+        private String liveGroups = "";
         private boolean tls;
         private Path dir;
 
@@ -60,6 +61,15 @@ public final class Slapd implements AutoCloseable {
         /** LDIF of the users and groups (the base and the two organizational units are always there). */
         public Builder entries(String ldif) {
             this.entries = ldif;
+            return this;
+        }
+
+        /**
+         * LDIF of groups written over LDAP once slapd runs, with the memberof overlay on, so that each member entry
+         * carries {@code memberOf} as in Active Directory (slapadd bypasses overlays).
+         */
+        public Builder groupsWithMemberOf(String ldif) {
+            this.liveGroups = ldif;
             return this;
         }
 
@@ -100,6 +110,7 @@ public final class Slapd implements AutoCloseable {
                     "modulepath /usr/lib/ldap",
                     "moduleload back_mdb",
                     "moduleload ppolicy",
+                    liveGroups.isEmpty() ? "" : "moduleload memberof",
                     "pidfile " + home.resolve("slapd.pid"),
                     tlsConfig,
                     "database mdb",
@@ -111,6 +122,7 @@ public final class Slapd implements AutoCloseable {
                     "index objectClass eq",
                     "index uid,member,uniqueMember eq",
                     "overlay ppolicy",
+                    liveGroups.isEmpty() ? "" : "overlay memberof",
                     "access to attrs=userPassword by self write by anonymous auth by * none",
                     "access to * by * read",
                     ""), StandardCharsets.UTF_8);
@@ -121,6 +133,13 @@ public final class Slapd implements AutoCloseable {
             Slapd slapd = new Slapd(home, owns, FreePorts.loopback(),
                     tls ? Optional.of(FreePorts.loopback()) : Optional.empty(), ca);
             slapd.launch();
+            if (!liveGroups.isEmpty()) {
+                Path groups = home.resolve("groups.ldif");
+                Files.writeString(groups, liveGroups, StandardCharsets.UTF_8);
+                // LDAPNOINIT: no ldap.conf or ~/.ldaprc of this machine's may change what is sent.
+                ChildProcesses.run(List.of("/usr/bin/ldapadd", "-x", "-H", slapd.url(), "-D", ROOT_DN, "-w", ROOT_PW,
+                        "-f", groups.toString()), Map.of("LDAPNOINIT", "1"), null);
+            }
             return slapd;
         }
     }
