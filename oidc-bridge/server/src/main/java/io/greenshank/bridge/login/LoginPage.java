@@ -8,7 +8,7 @@ public final class LoginPage {
     private LoginPage() {
     }
 
-    public static String render(String action, String requestId, String clientId, Optional<String> error,
+    public static String render(String action, String sealedRequest, String clientId, Optional<String> error,
                                 String username) {
         StringBuilder b = new StringBuilder(2048);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -23,7 +23,8 @@ public final class LoginPage {
         error.ifPresent(e -> b.append("<p role=\"alert\" id=\"login-error\">").append(escape(e)).append("</p>\n"));
         b.append("<form method=\"post\" action=\"").append(escape(action)).append("\"")
                 .append(error.isPresent() ? " aria-describedby=\"login-error\"" : "").append(">\n")
-                .append("<input type=\"hidden\" name=\"request\" value=\"").append(escape(requestId)).append("\">\n")
+                .append("<input type=\"hidden\" name=\"request\" value=\"").append(escape(sealedRequest))
+                .append("\">\n")
                 .append("<label for=\"username\">Username</label>\n")
                 .append("<input id=\"username\" name=\"username\" type=\"text\" autocomplete=\"username\" required"
                         + " autofocus value=\"").append(escape(username)).append("\">\n")

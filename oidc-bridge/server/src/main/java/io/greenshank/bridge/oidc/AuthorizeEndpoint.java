@@ -2,10 +2,8 @@ package io.greenshank.bridge.oidc;
 
 import io.greenshank.bridge.client.ClientRegistry;
 import io.greenshank.bridge.client.OidcClient;
-import io.greenshank.bridge.ldap.DirectoryUnavailableException;
 import io.greenshank.bridge.login.BrowserAuthenticator;
 import io.greenshank.bridge.login.LoginPage;
-import io.greenshank.bridge.login.PasswordLogin;
 import io.greenshank.bridge.oidc.AuthorizationRequests.Pending;
 import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.AuthenticatedUser;
@@ -31,30 +29,28 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * {@code /authorize}: the code flow. A valid request is parked ({@link AuthorizationRequests}) under a random id and
- * the login form
- * refers to that id only, so a form post cannot alter the client, redirect URI or PKCE challenge.
+ * {@code /authorize}: the code flow. A valid request is sealed into the login form ({@link AuthorizationRequests}),
+ * so a form post cannot alter the client, redirect URI or PKCE challenge, and may reach any replica; {@link FormLogin}
+ * handles the post.
  */
 @Path("/authorize")
 public class AuthorizeEndpoint {
 
     private static final Logger LOG = Logger.getLogger(AuthorizeEndpoint.class);
-    private static final String UNAVAILABLE = "Sign-in is temporarily unavailable. Try again in a moment.";
-    private static final String GENERIC_FAILURE = "The username or password is incorrect.";
 
     private final AuthorizationRequests requests;
     private final ClientRegistry clients;
     private final AuthorizationCodes codes;
-    private final PasswordLogin login;
+    private final FormLogin formLogin;
     private final Instance<BrowserAuthenticator> authenticators;
     private final Issuer issuer;
 
     public AuthorizeEndpoint(ClientRegistry clients, AuthorizationRequests requests, AuthorizationCodes codes,
-                             PasswordLogin login, @Any Instance<BrowserAuthenticator> authenticators, Issuer issuer) {
+                             FormLogin formLogin, @Any Instance<BrowserAuthenticator> authenticators, Issuer issuer) {
         this.clients = clients;
         this.requests = requests;
         this.codes = codes;
-        this.login = login;
+        this.formLogin = formLogin;
         this.authenticators = authenticators;
         this.issuer = issuer;
     }
@@ -106,15 +102,10 @@ public class AuthorizeEndpoint {
                 challengeHeaders.putAll(ch.responseHeaders());
             }
         }
-        String id;
-        try {
-            id = requests.park(p);
-        } catch (SessionStoreUnavailableException e) {
-            return page(503, "Sign-in unavailable", UNAVAILABLE);
-        }
         Response.ResponseBuilder rb = Response.status(challengeHeaders.isEmpty() ? 200 : 401)
                 .type(MediaType.TEXT_HTML_TYPE)
-                .entity(LoginPage.render(formAction(uri), id, c.id(), Optional.empty(), ""));
+                .entity(LoginPage.render(formAction(uri), requests.seal(p, audience(uri)), c.id(), Optional.empty(),
+                        ""));
         challengeHeaders.forEach(rb::header);
         return noStore(rb).build();
     }
@@ -122,51 +113,47 @@ public class AuthorizeEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response submit(@FormParam("request") String requestId, @FormParam("username") String username,
+    public Response submit(@FormParam("request") String sealed, @FormParam("username") String username,
                            @FormParam("password") String password, @Context UriInfo uri,
                            @Context HttpServerRequest http) {
-        Optional<Pending> parked;
-        try {
-            parked = requestId == null ? Optional.empty() : requests.find(requestId);
-        } catch (SessionStoreUnavailableException e) {
-            return page(503, "Sign-in unavailable", UNAVAILABLE);
+        FormLogin.Outcome o = formLogin.submit(sealed, username, password, TokenEndpoint.address(http), audience(uri));
+        if (o instanceof FormLogin.Issued issued) {
+            return redirectWithCode(issued.request(), issued.code(), uri).build();
         }
-        if (parked.isEmpty() || clients.find(parked.get().clientId()).isEmpty()) {
-            return expired();
-        }
-        Pending p = parked.get();
-        try {
-            AuthenticatedUser user = login.login(username == null ? "" : username, password,
-                    TokenEndpoint.address(http));
-            if (!requests.take(requestId)) {
-                return expired(); // the same form, posted twice: the first post got the code
-            }
-            return codeRedirect(p, user, uri).build();
-        } catch (SessionStoreUnavailableException e) {
-            return page(503, "Sign-in unavailable", UNAVAILABLE);
-        } catch (PasswordLogin.Refused e) {
-            String msg = e.retryAfter().isPresent()
-                    ? "Too many failed attempts. Wait " + (e.retryAfter().get().toSeconds() + 1)
-                    + " seconds and try again." : GENERIC_FAILURE;
-            return noStore(Response.ok(LoginPage.render(formAction(uri), requestId, p.clientId(),
-                    Optional.of(msg), username == null ? "" : username), MediaType.TEXT_HTML_TYPE)).build();
-        } catch (DirectoryUnavailableException e) {
-            return noStore(Response.status(503).type(MediaType.TEXT_HTML_TYPE).entity(LoginPage.render(
-                    formAction(uri), requestId, p.clientId(),
-                    Optional.of(UNAVAILABLE),
+        if (o instanceof FormLogin.Retry retry) {
+            return noStore(Response.status(retry.status()).type(MediaType.TEXT_HTML_TYPE).entity(LoginPage.render(
+                    formAction(uri), sealed, retry.request().clientId(), Optional.of(retry.message()),
                     username == null ? "" : username))).build();
         }
+        if (o instanceof FormLogin.CodeUnavailable cu) {
+            return codeUnavailable(cu.request(), uri);
+        }
+        if (o instanceof FormLogin.Unavailable) {
+            return page(503, "Sign-in unavailable", FormLogin.UNAVAILABLE);
+        }
+        return expired();
+    }
+
+    /** What a sealed request is for: this endpoint, at this issuer, the same at every replica. */
+    private String audience(UriInfo uri) {
+        return issuer.of(uri) + "/authorize";
     }
 
     private Response.ResponseBuilder codeRedirect(Pending p, AuthenticatedUser user, UriInfo uri) {
-        String code;
         try {
-            code = codes.issue(p, user);
+            return redirectWithCode(p, codes.issue(p, user), uri);
         } catch (SessionStoreUnavailableException e) {
-            // RFC 6749 §4.1.2.1: the client may retry; the store has logged why.
-            return Response.fromResponse(redirectError(p.redirectUri(), "temporarily_unavailable",
-                    "sign-in state cannot be saved right now; retry shortly", p.state(), uri));
+            return Response.fromResponse(codeUnavailable(p, uri));
         }
+    }
+
+    /** RFC 6749 §4.1.2.1: the client may retry; the store has logged why. */
+    private Response codeUnavailable(Pending p, UriInfo uri) {
+        return redirectError(p.redirectUri(), "temporarily_unavailable",
+                "sign-in state cannot be saved right now; retry shortly", p.state(), uri);
+    }
+
+    private Response.ResponseBuilder redirectWithCode(Pending p, String code, UriInfo uri) {
         UriBuilder b = UriBuilder.fromUri(p.redirectUri()).queryParam("code", code);
         p.state().ifPresent(s -> b.queryParam("state", s));
         b.queryParam("iss", issuer.of(uri));
@@ -193,9 +180,10 @@ public class AuthorizeEndpoint {
         return m;
     }
 
+    /** One page for every unusable form (tampered, foreign, expired, spent): the reason is logged and counted. */
     private static Response expired() {
-        return page(400, "Sign-in expired", "This sign-in request has expired. Go back to the application "
-                + "and start again.");
+        return page(400, "Sign-in expired", "This sign-in form has expired or was already used. Go back to the "
+                + "application and start again.");
     }
 
     private static Response page(int status, String title, String text) {

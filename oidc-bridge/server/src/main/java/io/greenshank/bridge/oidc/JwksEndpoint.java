@@ -1,13 +1,19 @@
 package io.greenshank.bridge.oidc;
 
 import io.greenshank.bridge.keys.KeyManager;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Response;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-/** {@code /keys}: the published public keys, pre-serialised by the key manager. */
-@Path("/keys")
+/**
+ * {@code /keys}: the published public keys, pre-serialised by the key manager, answered on the event loop: every
+ * relying party and API server replica fetches them, and they need no blocking work.
+ */
+@ApplicationScoped
 public class JwksEndpoint {
+
+    static final String PATH = "/keys";
 
     private final KeyManager keys;
 
@@ -15,9 +21,10 @@ public class JwksEndpoint {
         this.keys = keys;
     }
 
-    @GET
-    public Response jwks() {
-        return Response.ok(keys.jwksJson(), "application/jwk-set+json")
-                .header("Cache-Control", "public, max-age=300").build();
+    void register(@Observes Router router) {
+        router.route(PATH).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/jwk-set+json")
+                .putHeader("Cache-Control", "public, max-age=300")
+                .end(keys.jwksJson()));
     }
 }

@@ -1,5 +1,6 @@
 package io.greenshank.bridge.oidc;
 
+import io.greenshank.bridge.client.ClientRegistry;
 import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.ldap.Directory;
 import io.greenshank.bridge.login.PasswordLogin;
@@ -58,8 +59,16 @@ public class OidcBeans {
 
     @Produces
     @Singleton
-    AuthorizationRequests authorizationRequests(SessionStores stores, Clock clock) {
-        return new AuthorizationRequests(stores.openInMemory(AuthorizationRequests.KIND), clock);
+    AuthorizationRequests authorizationRequests(KeyManager keys, SessionStores stores, ClientRegistry clients,
+                                                MeterRegistry metrics, Clock clock) {
+        return new AuthorizationRequests(keys, stores.open(AuthorizationRequests.SPENT_KIND), clients::find, metrics,
+                clock);
+    }
+
+    @Produces
+    @Singleton
+    FormLogin formLogin(AuthorizationRequests requests, PasswordLogin login, AuthorizationCodes codes) {
+        return new FormLogin(requests, login, codes);
     }
 
     @Produces

@@ -163,7 +163,7 @@ public class TokenEndpoint {
         body.put("expires_in", tokens.expiresInSeconds());
         tokens.idToken().ifPresent(t -> body.put("id_token", t));
         tokens.refreshToken().ifPresent(t -> body.put("refresh_token", t));
-        body.put("scope", String.join(" ", tokens.scopes()));
+        body.put("scope", String.join(" ", tokens.scopes().stream().sorted().toList()));
         if (TokenExchangeGrant.GRANT_TYPE.equals(grantType)) {
             body.put("issued_token_type", TokenExchangeGrant.ACCESS_TOKEN_TYPE);
         }

@@ -45,18 +45,6 @@ public class SessionStores {
             default -> throw new IllegalArgumentException(
                     "greenshank.bridge.sessions.store must be memory or kubernetes, not " + config.store());
         };
-        return register(store, kind);
-    }
-
-    /**
-     * A store in this process's memory whatever the configured store: for state that an unauthenticated request
-     * creates, which must not cost the Kubernetes API a write (a flood of such requests would fill etcd).
-     */
-    public <V> SessionStore<V> openInMemory(SessionKind<V> kind) {
-        return register(new MemorySessionStore<>(kind), kind);
-    }
-
-    private <V> SessionStore<V> register(SessionStore<V> store, SessionKind<V> kind) {
         SessionStore<V> metered = new MeteredSessionStore<>(store, kind, metrics);
         opened.add(metered);
         return metered;

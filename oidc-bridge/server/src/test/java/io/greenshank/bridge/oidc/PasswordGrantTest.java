@@ -96,7 +96,10 @@ class PasswordGrantTest {
     void discoveryAndJwks() {
         given().get("/.well-known/openid-configuration").then().statusCode(200)
                 .body("code_challenge_methods_supported", equalTo(List.of("S256")));
-        given().get("/keys").then().statusCode(200).body("keys[0].kty", equalTo("RSA"));
+        given().get("/keys").then().statusCode(200).contentType("application/jwk-set+json")
+                .header("Cache-Control", "public, max-age=300").body("keys[0].kty", equalTo("RSA"))
+                .body("keys[0].d", org.hamcrest.Matchers.nullValue());
+        given().head("/keys").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200).body("checks[0].name", equalTo("signing-keys"));
     }
 }

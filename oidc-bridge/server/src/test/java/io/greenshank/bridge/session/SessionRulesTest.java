@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.greenshank.bridge.oidc.AuthorizationCodes;
-import io.greenshank.bridge.oidc.AuthorizationRequests;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.RefreshTokens.Refusal;
 import io.greenshank.bridge.token.RefreshTokens.RefusedException;
@@ -157,26 +156,6 @@ class SessionRulesTest {
         assertThat(families.sweep(LOGIN.plusSeconds(10))).isEqualTo(1);
         assertThat(families.sweep(LOGIN.plusSeconds(10))).as("idempotent").isZero();
         assertThat(tokens.redeem(live, "kubectl")).isNotNull();
-    }
-
-    @Test
-    void aParkedLoginFormIsFoundUntilItExpiresAndTakenOnce() throws Exception {
-        MemorySessionStore<AuthorizationRequests.Pending> store = new MemorySessionStore<>(AuthorizationRequests.KIND);
-        AuthorizationRequests requests = new AuthorizationRequests(store, at(LOGIN));
-        AuthorizationRequests.Pending p = requests.pending("webapp", "https://app.example.test/cb", Optional.of("st"),
-                Optional.empty(), Optional.of("c".repeat(43)), Set.of("openid"));
-        String id = requests.park(p);
-
-        assertThat(requests.find(id)).as("a failed password leaves it parked").contains(p);
-        assertThat(requests.find(id)).contains(p);
-        assertThat(requests.take(id)).isTrue();
-        assertThat(requests.take(id)).as("the same form posted twice").isFalse();
-        assertThat(requests.find(id)).isEmpty();
-
-        String late = requests.park(p);
-        assertThat(new AuthorizationRequests(store, at(LOGIN.plus(AuthorizationRequests.LIFETIME))).find(late))
-                .isEmpty();
-        assertThat(store.sweep(LOGIN.plus(AuthorizationRequests.LIFETIME))).isEqualTo(1);
     }
 
     @Test

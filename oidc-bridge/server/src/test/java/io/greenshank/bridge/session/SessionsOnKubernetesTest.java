@@ -59,19 +59,26 @@ class SessionsOnKubernetesTest {
         String verifier = SessionKeys.random(40);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        int before = kubernetes.getClient().secrets().inNamespace(NS).list().getItems().size();
+        int spentBefore = secrets("spent-authorization-request").size();
         String form = given().queryParams(Map.of("response_type", "code", "client_id", "kubectl",
                         "redirect_uri", REDIRECT, "scope", "openid", "state", "s-1", "code_challenge", challenge,
                         "code_challenge_method", "S256"))
                 .get("/authorize").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(form);
         assertThat(m.find()).isTrue();
-        assertThat(secrets("authorization-request")).as("an unauthenticated GET writes nothing to the API server")
-                .isEmpty();
+        assertThat(kubernetes.getClient().secrets().inNamespace(NS).list().getItems())
+                .as("an unauthenticated GET writes nothing to the API server").hasSize(before);
 
         String location = given().redirects().follow(false).formParams(Map.of("request", m.group(1),
                         "username", "alice", "password", "alice-password"))
                 .post("/authorize").then().statusCode(303).extract().header("Location");
         assertThat(secrets("authorization-code")).hasSize(1);
+        assertThat(secrets("spent-authorization-request")).as("the form, spent after the login")
+                .hasSize(spentBefore + 1);
+        given().redirects().follow(false).formParams(Map.of("request", m.group(1), "username", "alice",
+                "password", "alice-password")).post("/authorize").then().statusCode(400);
+        assertThat(secrets("authorization-code")).as("posted again: no second code").hasSize(1);
         Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
         assertThat(code.find()).isTrue();
 
