@@ -75,7 +75,7 @@ public final class Slapd implements AutoCloseable {
 
         /**
          * Also listen for LDAPS and offer StartTLS, with a self-signed certificate for 127.0.0.1 whose PEM is
-         * {@link #caFile()}.
+         * {@link Slapd#caFile()}.
          */
         public Builder tls(boolean tls) {
             this.tls = tls;
@@ -136,9 +136,14 @@ public final class Slapd implements AutoCloseable {
             if (!liveGroups.isEmpty()) {
                 Path groups = home.resolve("groups.ldif");
                 Files.writeString(groups, liveGroups, StandardCharsets.UTF_8);
-                // LDAPNOINIT: no ldap.conf or ~/.ldaprc of this machine's may change what is sent.
-                ChildProcesses.run(List.of("/usr/bin/ldapadd", "-x", "-H", slapd.url(), "-D", ROOT_DN, "-w", ROOT_PW,
-                        "-f", groups.toString()), Map.of("LDAPNOINIT", "1"), null);
+                try {
+                    // LDAPNOINIT: no ldap.conf or ~/.ldaprc of this machine's may change what is sent.
+                    ChildProcesses.run(List.of("/usr/bin/ldapadd", "-x", "-H", slapd.url(), "-D", ROOT_DN, "-w",
+                            ROOT_PW, "-f", groups.toString()), Map.of("LDAPNOINIT", "1"), null);
+                } catch (IOException e) {
+                    slapd.close();
+                    throw e;
+                }
             }
             return slapd;
         }

@@ -77,7 +77,7 @@ public final class IssuerServer implements AutoCloseable {
             return this;
         }
 
-        /** Serve HTTPS with this certificate; clients trust {@link #caFile()}. */
+        /** Serve HTTPS with this certificate; clients trust {@link IssuerServer#caFile()}. */
         public Builder tls(SelfSignedTls tls) {
             this.tls = tls;
             return this;
