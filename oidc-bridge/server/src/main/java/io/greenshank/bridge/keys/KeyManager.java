@@ -3,22 +3,15 @@ package io.greenshank.bridge.keys;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +31,7 @@ public final class KeyManager {
     private final Duration period;
     private final Duration publishAhead;
     private final Duration maxTokenLifetime;
-    private final Supplier<JWK> generator;
+    private final KeyGenerator generator;
     private final SignatureProvider signatureProvider;
     private final Map<String, Signing> signers = new ConcurrentHashMap<>();
     private volatile KeyRing ring;
@@ -46,12 +39,12 @@ public final class KeyManager {
     private volatile String jwksJson;
 
     public KeyManager(KeyRingStore store, Clock clock, Duration period, Duration publishAhead,
-                      Duration maxTokenLifetime, Supplier<JWK> generator) {
+                      Duration maxTokenLifetime, KeyGenerator generator) {
         this(store, clock, period, publishAhead, maxTokenLifetime, generator, SignatureProvider.jdk(""));
     }
 
     public KeyManager(KeyRingStore store, Clock clock, Duration period, Duration publishAhead,
-                      Duration maxTokenLifetime, Supplier<JWK> generator, SignatureProvider signatureProvider) {
+                      Duration maxTokenLifetime, KeyGenerator generator, SignatureProvider signatureProvider) {
         this.store = store;
         this.clock = clock;
         this.period = period;
@@ -61,27 +54,8 @@ public final class KeyManager {
         this.signatureProvider = signatureProvider;
     }
 
-    public static Supplier<JWK> generator(String algorithm) {
-        return switch (algorithm) {
-            case "RS256" -> () -> {
-                try {
-                    return new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
-                            .keyID(UUID.randomUUID().toString()).generate();
-                } catch (JOSEException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            case "ES256" -> () -> {
-                try {
-                    return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
-                            .keyID(UUID.randomUUID().toString()).generate();
-                } catch (JOSEException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            default -> throw new IllegalArgumentException(
-                    "greenshank.bridge.keys.algorithm must be RS256 or ES256, not " + algorithm);
-        };
+    public static KeyGenerator generator(String algorithm) {
+        return KeyGenerator.forAlgorithm(algorithm);
     }
 
     /**
@@ -133,7 +107,7 @@ public final class KeyManager {
 
     private Signing toSigning(JWK jwk) {
         try {
-            return new Signing(jwk.getKeyID(), jwk instanceof RSAKey ? JWSAlgorithm.RS256 : JWSAlgorithm.ES256,
+            return new Signing(jwk.getKeyID(), KeyGenerator.algorithmOf(jwk),
                     signatureProvider.signer(jwk));
         } catch (JOSEException | RuntimeException e) {
             throw new IllegalStateException("unusable signing key " + jwk.getKeyID(), e);

@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The set of signing keys, ordered by when they start signing. Immutable: rotation returns a new ring, so
@@ -60,16 +59,24 @@ public record KeyRing(List<ManagedKey> keys) {
 
     /**
      * The ring as it should be at {@code now}: a first key if there is none, a successor published
-     * {@code publishAhead} before the signer's period ends, and expired predecessors dropped.
+     * {@code publishAhead} before the signer's period ends, and expired predecessors dropped. When the configured
+     * algorithm has changed, a key of the new kind is published at once and signs after {@code publishAhead}
+     * (relying parties must have fetched it first); the old signer stays published until its tokens expire.
      */
     public KeyRing rotate(Instant now, Duration period, Duration publishAhead, Duration maxTokenLifetime,
-                          Supplier<JWK> generator) {
+                          KeyGenerator generator) {
         List<ManagedKey> next = new ArrayList<>(published(now, maxTokenLifetime));
         if (next.isEmpty()) {
             next.add(new ManagedKey(generator.get(), now, now));
             return new KeyRing(next);
         }
+        // A waiting successor of the old kind has signed nothing: nothing can depend on it.
+        next.removeIf(k -> k.signsFrom().isAfter(now) && !generator.makes(k.jwk()));
         ManagedKey newest = next.get(next.size() - 1);
+        if (!generator.makes(newest.jwk())) {
+            next.add(new ManagedKey(generator.get(), now, now.plus(publishAhead)));
+            return new KeyRing(next);
+        }
         Instant newestEnds = newest.signsFrom().plus(period);
         if (!newest.signsFrom().isAfter(now) && !newestEnds.minus(publishAhead).isAfter(now)) {
             // The successor must be public for publishAhead before it signs, even if we are late.

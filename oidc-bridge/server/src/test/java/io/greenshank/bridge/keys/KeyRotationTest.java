@@ -53,6 +53,44 @@ class KeyRotationTest {
     }
 
     @Test
+    void aChangedAlgorithmIsPublishedFirstThenSignsAndTheOldKeyStaysUntilItsTokensExpire() throws Exception {
+        MutableClock clock = new MutableClock();
+        MemoryKeyRingStore store = new MemoryKeyRingStore();
+        KeyManager rsa = new KeyManager(store, clock, PERIOD, AHEAD, MAX_TOKEN, KeyManager.generator("RS256"));
+        rsa.refresh();
+        // Late in the RSA key's period: an RSA successor is already published and waiting.
+        clock.advance(PERIOD.minus(AHEAD).plusSeconds(1));
+        rsa.refresh();
+        String rsaSigner = rsa.signer().kid();
+        String rsaSuccessor = rsa.ring().keys().get(1).kid();
+
+        // Restarted with ES256 configured (same store, e.g. the keys Secret).
+        KeyManager ec = new KeyManager(store, clock, PERIOD, AHEAD, MAX_TOKEN, KeyManager.generator("ES256"));
+        ec.refresh();
+        assertThat(ec.signer().kid()).as("the new kind is not used before relying parties can know it")
+                .isEqualTo(rsaSigner);
+        assertThat(ec.publicKeys().getKeyByKeyId(rsaSuccessor)).as("the waiting RSA successor never signed: gone")
+                .isNull();
+        assertThat(ec.publicKeys().getKeys()).extracting(k -> k.getKeyType().getValue())
+                .containsExactlyInAnyOrder("RSA", "EC");
+        ec.refresh();
+        assertThat(ec.ring().keys()).as("level-triggered: a second refresh adds nothing").hasSize(2);
+
+        clock.advance(AHEAD);
+        ec.refresh();
+        assertThat(ec.signer().algorithm().getName()).isEqualTo("ES256");
+        assertThat(ec.publicKeys().getKeyByKeyId(rsaSigner)).as("RSA-signed tokens still verify").isNotNull();
+
+        clock.advance(MAX_TOKEN.plusSeconds(1));
+        ec.refresh();
+        assertThat(ec.publicKeys().getKeys()).extracting(k -> k.getKeyType().getValue()).containsExactly("EC");
+        // And the EC key now rotates on its own schedule, to another EC key.
+        clock.advance(PERIOD);
+        ec.refresh();
+        assertThat(ec.publicKeys().getKeys()).extracting(k -> k.getKeyType().getValue()).containsOnly("EC");
+    }
+
+    @Test
     void es256IsAvailable() throws Exception {
         KeyManager km = new KeyManager(new MemoryKeyRingStore(), Clock.systemUTC(), PERIOD, AHEAD, MAX_TOKEN,
                 KeyManager.generator("ES256"));
