@@ -54,7 +54,7 @@ class KeyRotationTest {
 
     @Test
     void aChangedAlgorithmIsPublishedFirstThenSignsAndTheOldKeyStaysUntilItsTokensExpire() throws Exception {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(START);
         MemoryKeyRingStore store = new MemoryKeyRingStore();
         KeyManager rsa = new KeyManager(store, clock, PERIOD, AHEAD, MAX_TOKEN, KeyManager.generator("RS256"));
         rsa.refresh();
