@@ -5,8 +5,10 @@ import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.ldap.Directory;
 import io.greenshank.bridge.login.PasswordLogin;
 import io.greenshank.bridge.session.SessionStores;
+import io.greenshank.bridge.session.SessionsConfig;
 import io.greenshank.bridge.throttle.LoginThrottle;
 import io.greenshank.bridge.throttle.ThrottleConfig;
+import io.greenshank.bridge.token.FamilyCap;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenConfig;
 import io.greenshank.bridge.token.TokenMinter;
@@ -29,8 +31,9 @@ public class OidcBeans {
 
     @Produces
     @Singleton
-    RefreshTokens refreshTokens(SessionStores stores, Clock clock) {
-        return new RefreshTokens(stores.open(RefreshTokens.KIND), clock);
+    RefreshTokens refreshTokens(SessionStores stores, SessionsConfig sessions, MeterRegistry metrics, Clock clock) {
+        return new RefreshTokens(stores.open(RefreshTokens.KIND), clock, new FamilyCap(sessions.maxFamiliesPerUser()),
+                metrics);
     }
 
     @Produces

@@ -20,6 +20,13 @@ public interface SessionsConfig {
     @WithDefault("PT3S")
     Duration timeout();
 
+    /**
+     * The most refresh-token families (logins that yielded a refresh token) one user keeps; a login beyond it revokes
+     * the user's oldest families, so a script logging in in a loop cannot grow the store without bound.
+     */
+    @WithDefault("50")
+    int maxFamiliesPerUser();
+
     /** How often each replica deletes expired families and codes. */
     @WithDefault("PT5M")
     Duration sweepInterval();

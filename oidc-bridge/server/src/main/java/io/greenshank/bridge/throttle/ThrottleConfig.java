@@ -33,4 +33,11 @@ public interface ThrottleConfig {
     /** Failures older than this are forgotten. */
     @WithDefault("PT15M")
     Duration forgetAfter();
+
+    /**
+     * The most users plus client addresses tracked at once (about 200 bytes each, so 20 MB at the default); beyond
+     * it the least recently failed are forgotten first. Bounds what an attacker cycling names or addresses costs.
+     */
+    @WithDefault("100000")
+    int maxTracked();
 }

@@ -5,6 +5,9 @@ import io.greenshank.bridge.session.SessionKeys;
 import io.greenshank.bridge.session.SessionKind;
 import io.greenshank.bridge.session.SessionStore;
 import io.greenshank.bridge.session.SessionStoreUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Opaque refresh tokens that rotate on every use. Each login starts a family; using a token yields its
@@ -29,6 +33,8 @@ import java.util.UUID;
  */
 public final class RefreshTokens {
 
+    private static final Logger LOG = Logger.getLogger(RefreshTokens.class);
+
     /** What a refresh token stands for. */
     public record Session(String family, AuthenticatedUser user, String clientId, Set<String> scopes,
                           List<String> audiences, Instant familyExpiresAt) {
@@ -38,8 +44,11 @@ public final class RefreshTokens {
         }
     }
 
-    /** A family as stored: its session, the hash of its one live token, and the hashes of tokens already spent. */
-    public record Family(Session session, String liveTokenHash, List<String> spentTokenHashes) {
+    /**
+     * A family as stored: its session, when it started (the login that created it; orders a user's families for
+     * {@link FamilyCap}), the hash of its one live token, and the hashes of tokens already spent.
+     */
+    public record Family(Session session, Instant startedAt, String liveTokenHash, List<String> spentTokenHashes) {
         public Family {
             spentTokenHashes = List.copyOf(spentTokenHashes);
         }
@@ -77,12 +86,23 @@ public final class RefreshTokens {
             f -> Map.of("subject", f.session().user().user().subject(), "client", f.session().clientId()),
             RefreshTokens::encode, RefreshTokens::decode);
 
+    static final String EVICTED_METRIC = "greenshank_bridge_refresh_families_evicted_total";
+
     private final SessionStore<Family> store;
     private final Clock clock;
+    private final FamilyCap cap;
+    private final Counter evicted;
 
+    /** Without a per-user bound, and uncounted: for tests and tools. */
     public RefreshTokens(SessionStore<Family> store, Clock clock) {
+        this(store, clock, FamilyCap.NONE, new CompositeMeterRegistry());
+    }
+
+    public RefreshTokens(SessionStore<Family> store, Clock clock, FamilyCap cap, MeterRegistry metrics) {
         this.store = store;
         this.clock = clock;
+        this.cap = cap;
+        this.evicted = metrics.counter(EVICTED_METRIC);
     }
 
     /** A new family for a fresh login. */
@@ -90,13 +110,39 @@ public final class RefreshTokens {
         return UUID.randomUUID().toString();
     }
 
-    /** Starts a family: its first token. */
+    /**
+     * Starts a family: its first token. Then, when the user holds more than the cap, revokes their oldest families
+     * (one listing per login, none per refresh); a failure of that pass is logged and does not fail the login.
+     */
     public String issue(Session session) throws SessionStoreUnavailableException {
         String token = newToken(session.family());
-        if (!store.create(key(session.family()), new Family(session, SessionKeys.sha256Hex(token), List.of()))) {
+        String key = key(session.family());
+        Family created = new Family(session, clock.instant(), SessionKeys.sha256Hex(token), List.of());
+        if (!store.create(key, created)) {
             throw new IllegalStateException("refresh-token family already exists");
         }
+        if (!cap.equals(FamilyCap.NONE)) {
+            enforceCap(key, created);
+        }
         return token;
+    }
+
+    private void enforceCap(String key, Family created) {
+        String subject = created.session().user().user().subject();
+        try {
+            int n = 0;
+            for (SessionStore.Stored<Family> f : cap.evictions(store.find(Map.of("subject", subject)), key, created,
+                    clock.instant())) {
+                n += store.delete(f.key()) ? 1 : 0; // false: another replica's pass or a logout got there first
+            }
+            if (n > 0) {
+                evicted.increment(n);
+                LOG.infof("subject %s holds more than %d refresh-token families: revoked the %d oldest", subject,
+                        cap.max(), n);
+            }
+        } catch (SessionStoreUnavailableException e) {
+            LOG.warnf("refresh-token family cap not enforced for subject %s this time: %s", subject, e.getMessage());
+        }
     }
 
     /** Checks a token without spending it. */
@@ -131,7 +177,8 @@ public final class RefreshTokens {
             String next = newToken(s.family());
             List<String> spent = new ArrayList<>(stored.value().spentTokenHashes());
             spent.add(redeemed.tokenHash());
-            if (store.replace(key, new Family(successor, SessionKeys.sha256Hex(next), spent), stored.version())) {
+            Family f = new Family(successor, stored.value().startedAt(), SessionKeys.sha256Hex(next), spent);
+            if (store.replace(key, f, stored.version())) {
                 return next;
             }
         }
@@ -204,6 +251,7 @@ public final class RefreshTokens {
         m.put("scopes", s.scopes().stream().sorted().toList());
         m.put("audiences", s.audiences());
         m.put("familyExpiresAt", s.familyExpiresAt().toString());
+        m.put("startedAt", f.startedAt().toString());
         m.put("liveTokenHash", f.liveTokenHash());
         m.put("spentTokenHashes", f.spentTokenHashes());
         return JsonFields.write(m);
@@ -214,6 +262,8 @@ public final class RefreshTokens {
         Session s = new Session(j.string("family"), AuthenticatedUserJson.fromFields(j.object("user")),
                 j.string("clientId"), Set.copyOf(j.strings("scopes")), j.strings("audiences"),
                 j.instant("familyExpiresAt"));
-        return new Family(s, j.string("liveTokenHash"), j.strings("spentTokenHashes"));
+        // Families stored before startedAt was recorded are ordered by their login.
+        Instant startedAt = j.optional("startedAt").isPresent() ? j.instant("startedAt") : s.user().authTime();
+        return new Family(s, startedAt, j.string("liveTokenHash"), j.strings("spentTokenHashes"));
     }
 }

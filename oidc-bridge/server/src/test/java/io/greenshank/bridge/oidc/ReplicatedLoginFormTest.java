@@ -267,6 +267,11 @@ class ReplicatedLoginFormTest {
             public Duration forgetAfter() {
                 return Duration.ofMinutes(15);
             }
+
+            @Override
+            public int maxTracked() {
+                return 100_000;
+            }
         };
     }
 }

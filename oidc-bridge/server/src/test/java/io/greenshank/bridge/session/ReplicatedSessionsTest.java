@@ -202,7 +202,8 @@ class ReplicatedSessionsTest {
         a.tokens().issue(s);
         String key = SessionKeys.sha256Hex(s.family());
         SessionStore.Stored<RefreshTokens.Family> read = a.familyStore().get(key).orElseThrow();
-        RefreshTokens.Family changed = new RefreshTokens.Family(s, "0".repeat(64), List.of());
+        RefreshTokens.Family changed = new RefreshTokens.Family(s, read.value().startedAt(), "0".repeat(64),
+                List.of());
 
         assertThat(b.familyStore().replace(key, changed, read.version())).isTrue();
         assertThat(a.familyStore().replace(key, changed, read.version())).as("409 for the stale version").isFalse();
