@@ -10,9 +10,20 @@ import java.util.concurrent.atomic.AtomicReference;
 /** A UTC clock tests move by hand; safe to read from the threads of the code under test. */
 public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
+    private final Duration tick;
 
     public MutableClock(Instant start) {
+        this(start, Duration.ZERO);
+    }
+
+    private MutableClock(Instant start, Duration tick) {
         this.now = new AtomicReference<>(start);
+        this.tick = tick;
+    }
+
+    /** A clock that also moves {@code tick} on every reading, so that each event happens at its own instant. */
+    public static MutableClock ticking(Instant start, Duration tick) {
+        return new MutableClock(start, tick);
     }
 
     public void advance(Duration d) {
@@ -35,6 +46,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now.get();
+        return tick.isZero() ? now.get() : now.getAndUpdate(i -> i.plus(tick));
     }
 }
