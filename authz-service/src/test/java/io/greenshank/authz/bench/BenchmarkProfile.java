@@ -1,10 +1,8 @@
 package io.greenshank.authz.bench;
 
+import io.greenshank.testing.net.FreePorts;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,17 +28,9 @@ public class BenchmarkProfile implements QuarkusTestProfile {
         m.put("quarkus.log.level", "WARN");
         if (SEPARATE) {
             m.put("quarkus.grpc.server.use-separate-server", "true");
-            m.put("quarkus.grpc.server.test-port", Integer.toString(freePort()));
+            m.put("quarkus.grpc.server.test-port", Integer.toString(FreePorts.loopback()));
             m.put("quarkus.grpc.server.host", "127.0.0.1");
         }
         return m;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.greenshank.kubectl.testing.Hs256;
 import io.greenshank.kubectl.testing.Kubectl;
-import io.greenshank.kubectl.testing.MitKdc;
 import io.greenshank.kubectl.testing.PluginInstall;
-import io.greenshank.kubectl.testing.SelfSignedTls;
 import io.greenshank.kubectl.testing.TestApiServer;
 import io.greenshank.kubectl.testing.TestTokenEndpoint;
+import io.greenshank.testing.kerberos.MitKdc;
+import io.greenshank.testing.tls.SelfSignedTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -3,7 +3,7 @@ package io.greenshank.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.greenshank.kubectl.testing.MitKdc;
+import io.greenshank.testing.kerberos.MitKdc;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

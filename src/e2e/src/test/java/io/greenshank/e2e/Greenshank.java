@@ -1,9 +1,11 @@
 package io.greenshank.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.greenshank.kubectl.testing.MitKdc;
-import io.greenshank.kubectl.testing.SelfSignedTls;
 import io.greenshank.profiles.kube.EmbeddedApiServer;
+import io.greenshank.testing.kerberos.MitKdc;
+import io.greenshank.testing.ldap.Slapd;
+import io.greenshank.testing.net.FreePorts;
+import io.greenshank.testing.tls.SelfSignedTls;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -157,11 +159,11 @@ final class Greenshank implements AutoCloseable {
             work = Files.createDirectories(dir);
             logs = Files.createDirectories(Path.of(System.getProperty("greenshank.e2e.logs",
                     work.resolve("logs").toString())));
-            slapd = Slapd.start(work.resolve("slapd"));
+            slapd = ScenarioDirectory.start(work.resolve("slapd"));
             closeables.add(slapd);
             kdc = MitKdc.start();
             closeables.add(kdc);
-            kdc.addUser("alice", Slapd.ALICE_PASSWORD + "-krb");
+            kdc.addUser("alice", ScenarioDirectory.ALICE_PASSWORD + "-krb");
             tls = SelfSignedTls.create(Files.createDirectories(work.resolve("tls")));
             trustStore = work.resolve("tls/trust.p12");
             importCa(tls.caPem(), trustStore);
@@ -191,7 +193,7 @@ final class Greenshank implements AutoCloseable {
                     current-context: e2e
                     """.formatted(api.url()));
 
-            bridgePort = Ports.free();
+            bridgePort = FreePorts.loopback();
             issuer = "https://localhost:" + bridgePort;
             HttpClient http = HttpClient.newBuilder().sslContext(trustingBridge).connectTimeout(Duration.ofSeconds(2))
                     .build();
@@ -200,9 +202,9 @@ final class Greenshank implements AutoCloseable {
             // The others verify tokens against the bridge's JWKS from their first request: start them once it serves.
             bridge.awaitReady(http, URI.create(issuer + "/q/health/ready"), START_TIMEOUT);
 
-            controllerPort = Ports.free();
-            authzPort = Ports.free();
-            authzGrpcPort = Ports.free();
+            controllerPort = FreePorts.loopback();
+            authzPort = FreePorts.loopback();
+            authzGrpcPort = FreePorts.loopback();
             Path routes = work.resolve("routes.yaml");
             Files.writeString(routes, """
                     routes:
@@ -247,7 +249,7 @@ final class Greenshank implements AutoCloseable {
         }
 
         private Map<String, String> bridgeConfig() {
-            Map<String, String> c = common(Ports.free());
+            Map<String, String> c = common(FreePorts.loopback());
             c.put("quarkus.http.ssl-port", String.valueOf(bridgePort));
             c.put("quarkus.http.insecure-requests", "disabled");
             c.put("quarkus.http.ssl.certificate.key-store-file", tls.keystore().toString());

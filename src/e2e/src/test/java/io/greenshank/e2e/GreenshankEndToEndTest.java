@@ -144,8 +144,8 @@ class GreenshankEndToEndTest {
     @Order(1)
     void aliceLogsInAtTheBridgeWithHerLdapPasswordOverHttps() throws Exception {
         assertThat(passwordGrant("alice", "wrong-password").statusCode()).isEqualTo(400);
-        aliceToken = accessToken("alice", Slapd.ALICE_PASSWORD);
-        bobToken = accessToken("bob", Slapd.BOB_PASSWORD);
+        aliceToken = accessToken("alice", ScenarioDirectory.ALICE_PASSWORD);
+        bobToken = accessToken("bob", ScenarioDirectory.BOB_PASSWORD);
 
         JWTClaimsSet claims = SignedJWT.parse(aliceToken).getJWTClaimsSet();
         assertThat(claims.getIssuer()).isEqualTo(g.issuer);
@@ -312,7 +312,7 @@ class GreenshankEndToEndTest {
     @Test
     @Order(9)
     void kerberosAliceGetsATokenThroughTheKubectlPluginAndTheSidecarLetsHerIn() throws Exception {
-        Path ccache = g.kdc.kinit("alice", Slapd.ALICE_PASSWORD + "-krb");
+        Path ccache = g.kdc.kinit("alice", ScenarioDirectory.ALICE_PASSWORD + "-krb");
         PluginInstall plugin = PluginInstall.into(g.work.resolve("plugin-bin"));
         Map<String, String> env = new HashMap<>(g.kdc.env(ccache));
         env.put("GREENSHANK_CACHE_DIR", g.work.resolve("plugin-cache").toString());
@@ -338,7 +338,7 @@ class GreenshankEndToEndTest {
     @Order(10)
     void withTheDirectoryDownLoginsFailClosedWhileIssuedTokensKeepWorking() throws Exception {
         g.slapd.close();
-        HttpResponse<String> r = passwordGrant("alice", Slapd.ALICE_PASSWORD);
+        HttpResponse<String> r = passwordGrant("alice", ScenarioDirectory.ALICE_PASSWORD);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
         assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("temporarily_unavailable");
         assertThat(r.body()).doesNotContain("access_token");
@@ -369,7 +369,7 @@ class GreenshankEndToEndTest {
         for (ServiceProcess s : g.services()) {
             String log = s.logText();
             assertThat(log).as(s + " log").isNotEmpty()
-                    .doesNotContain(Slapd.ALICE_PASSWORD).doesNotContain(Slapd.BOB_PASSWORD)
+                    .doesNotContain(ScenarioDirectory.ALICE_PASSWORD).doesNotContain(ScenarioDirectory.BOB_PASSWORD)
                     .doesNotContain(aliceToken.substring(aliceToken.lastIndexOf('.') + 1))
                     .doesNotContain(bobToken.substring(bobToken.lastIndexOf('.') + 1));
         }

@@ -1,5 +1,6 @@
 package io.greenshank.e2e;
 
+import io.greenshank.testing.process.ChildProcesses;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One Greenshank service as a real separate JVM: {@code java -jar <module>/target/quarkus-app/quarkus-run.jar}
@@ -99,10 +99,7 @@ final class ServiceProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+        ChildProcesses.stop(process);
     }
 
     @Override

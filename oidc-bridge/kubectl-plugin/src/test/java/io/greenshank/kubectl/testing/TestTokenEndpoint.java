@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.greenshank.kubectl.Json;
+import io.greenshank.testing.tls.SelfSignedTls;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -2,8 +2,8 @@ package io.greenshank.bridge.kerberos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.greenshank.kubectl.testing.MitKdc;
 import io.greenshank.kubectl.testing.PluginInstall;
+import io.greenshank.testing.kerberos.MitKdc;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -1,6 +1,6 @@
 package io.greenshank.bridge.kerberos;
 
-import io.greenshank.kubectl.testing.MitKdc;
+import io.greenshank.testing.kerberos.MitKdc;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.greenshank.bridge.kerberos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.greenshank.kubectl.SpnegoInitiator;
-import io.greenshank.kubectl.testing.MitKdc;
+import io.greenshank.testing.kerberos.MitKdc;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

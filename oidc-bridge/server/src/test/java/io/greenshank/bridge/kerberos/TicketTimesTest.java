@@ -2,7 +2,7 @@ package io.greenshank.bridge.kerberos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.greenshank.kubectl.testing.MitKdc;
+import io.greenshank.testing.kerberos.MitKdc;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;

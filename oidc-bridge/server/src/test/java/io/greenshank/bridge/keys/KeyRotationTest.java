@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.greenshank.testing.time.MutableClock;
 import java.util.HashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class KeyRotationTest {
@@ -24,33 +23,11 @@ class KeyRotationTest {
     static final Duration AHEAD = Duration.ofHours(6);
     static final Duration MAX_TOKEN = Duration.ofMinutes(10);
 
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-    }
+    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
     void successorIsPublishedBeforeItSignsAndPredecessorStaysUntilItsTokensExpire() throws Exception {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(START);
         KeyManager km = new KeyManager(new MemoryKeyRingStore(), clock, PERIOD, AHEAD, MAX_TOKEN,
                 KeyManager.generator("RS256"));
         km.refresh();
@@ -77,7 +54,7 @@ class KeyRotationTest {
 
     @Test
     void aChangedAlgorithmIsPublishedFirstThenSignsAndTheOldKeyStaysUntilItsTokensExpire() throws Exception {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(START);
         MemoryKeyRingStore store = new MemoryKeyRingStore();
         KeyManager rsa = new KeyManager(store, clock, PERIOD, AHEAD, MAX_TOKEN, KeyManager.generator("RS256"));
         rsa.refresh();
@@ -141,7 +118,7 @@ class KeyRotationTest {
                 new KubernetesCrudDispatcher(), false);
         server.init(java.net.InetAddress.getLoopbackAddress(), 0);
         try (KubernetesClient client = server.createClient()) {
-            MutableClock clock = new MutableClock();
+            MutableClock clock = new MutableClock(START);
             KeyManager r1 = new KeyManager(new SecretKeyRingStore(client, "auth", "bridge-keys"), clock, PERIOD,
                     AHEAD, MAX_TOKEN, KeyManager.generator("RS256"));
             KeyManager r2 = new KeyManager(new SecretKeyRingStore(client, "auth", "bridge-keys"), clock, PERIOD,

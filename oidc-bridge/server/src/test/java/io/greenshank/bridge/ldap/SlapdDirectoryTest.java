@@ -3,6 +3,7 @@ package io.greenshank.bridge.ldap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.greenshank.testing.ldap.Slapd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +18,8 @@ class SlapdDirectoryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        slapd = Slapd.start();
-        directory = new LdapDirectory(slapd.settings());
+        slapd = ExampleDirectory.start();
+        directory = new LdapDirectory(ExampleDirectory.settings(slapd));
     }
 
     @AfterAll
@@ -45,7 +46,7 @@ class SlapdDirectoryTest {
 
     @Test
     void memberOfGivesTheSameGroupsWithoutAGroupSearch() throws Exception {
-        try (LdapDirectory byMemberOf = new LdapDirectory(slapd.settings().withGroupStrategy(GroupStrategy.MEMBER_OF)
+        try (LdapDirectory byMemberOf = new LdapDirectory(ExampleDirectory.settings(slapd).withGroupStrategy(GroupStrategy.MEMBER_OF)
                 .withNestedGroupCacheTtl(java.time.Duration.ZERO))) {
             assertThat(byMemberOf.authenticate("alice", "alice-secret-1").groups())
                     .containsExactlyInAnyOrder("ml-engineers", "data-science", "all-staff");
@@ -103,9 +104,9 @@ class SlapdDirectoryTest {
 
     @Test
     void directoryDownIsUnavailableWithinTheTimeoutAndThePoolRecovers() throws Exception {
-        try (Slapd own = Slapd.start();
-             LdapDirectory d = new LdapDirectory(own.settings().withTimeouts(java.time.Duration.ofSeconds(1),
-                     java.time.Duration.ofSeconds(2)))) {
+        try (Slapd own = ExampleDirectory.start();
+             LdapDirectory d = new LdapDirectory(ExampleDirectory.settings(own)
+                     .withTimeouts(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2)))) {
             assertThat(d.authenticate("alice", "alice-secret-1").username()).isEqualTo("alice");
             own.stop();
             long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.greenshank.bridge.ldap;
 
+import io.greenshank.testing.ldap.Slapd;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ public class SlapdResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            slapd = Slapd.start();
+            slapd = ExampleDirectory.start();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -3,6 +3,7 @@ package io.greenshank.bridge.ldap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.greenshank.testing.ldap.Slapd;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -13,10 +14,12 @@ import org.junit.jupiter.api.Test;
 class SlapdTlsTest {
 
     static Slapd slapd;
+    static LdapSettings base;
 
     @BeforeAll
     static void start() throws Exception {
-        slapd = Slapd.start(true);
+        slapd = ExampleDirectory.start(true);
+        base = ExampleDirectory.settings(slapd);
     }
 
     @AfterAll
@@ -28,8 +31,8 @@ class SlapdTlsTest {
 
     @Test
     void ldapsWithTheConfiguredCa() throws Exception {
-        LdapSettings s = slapd.settings().withTransport(List.of(slapd.ldapsUrl()), false, false,
-                Optional.of(slapd.caFile()));
+        LdapSettings s = base.withTransport(List.of(slapd.ldapsUrl()), false, false,
+                Optional.of(slapd.caFile().toString()));
         try (LdapDirectory d = new LdapDirectory(s)) {
             assertThat(d.authenticate("alice", "alice-secret-1").username()).isEqualTo("alice");
         }
@@ -37,8 +40,8 @@ class SlapdTlsTest {
 
     @Test
     void startTlsWithTheConfiguredCa() throws Exception {
-        LdapSettings s = slapd.settings().withTransport(List.of(slapd.url()), true, false,
-                Optional.of(slapd.caFile()));
+        LdapSettings s = base.withTransport(List.of(slapd.url()), true, false,
+                Optional.of(slapd.caFile().toString()));
         try (LdapDirectory d = new LdapDirectory(s)) {
             assertThat(d.authenticate("alice", "alice-secret-1").username()).isEqualTo("alice");
         }
@@ -46,7 +49,7 @@ class SlapdTlsTest {
 
     @Test
     void anUntrustedCertificateIsUnavailableNotAccepted() throws Exception {
-        LdapSettings s = slapd.settings().withTransport(List.of(slapd.ldapsUrl()), false, false, Optional.empty());
+        LdapSettings s = base.withTransport(List.of(slapd.ldapsUrl()), false, false, Optional.empty());
         try (LdapDirectory d = new LdapDirectory(s)) {
             assertThatThrownBy(() -> d.authenticate("alice", "alice-secret-1"))
                     .isInstanceOf(DirectoryUnavailableException.class);
@@ -55,14 +58,14 @@ class SlapdTlsTest {
 
     @Test
     void plainLdapIsRefusedUnlessAllowed() {
-        LdapSettings s = slapd.settings().withTransport(List.of(slapd.url()), false, false, Optional.empty());
+        LdapSettings s = base.withTransport(List.of(slapd.url()), false, false, Optional.empty());
         assertThatThrownBy(() -> new LdapDirectory(s)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("allow-plain");
     }
 
     @Test
     void failoverToTheSecondUrl() throws Exception {
-        LdapSettings s = slapd.settings().withTransport(List.of("ldap://127.0.0.1:1", slapd.url()), false, true,
+        LdapSettings s = base.withTransport(List.of("ldap://127.0.0.1:1", slapd.url()), false, true,
                 Optional.empty());
         try (LdapDirectory d = new LdapDirectory(s)) {
             assertThat(d.authenticate("alice", "alice-secret-1").username()).isEqualTo("alice");

@@ -23,20 +23,17 @@ import io.greenshank.bridge.token.IssuedTokens;
 import io.greenshank.bridge.token.TokenMinter;
 import io.greenshank.bridge.token.TokenVerifier;
 import io.greenshank.identity.AuthMethod;
+import io.greenshank.testing.time.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,31 +47,7 @@ class AuthorizationRequestsTest {
     static final Duration PERIOD = Duration.ofDays(30);
     static final Duration AHEAD = Duration.ofHours(6);
 
-    /** A clock the test moves. */
-    static final class MovingClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T08:00:00.250Z"));
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-    }
-
-    final MovingClock clock = new MovingClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T08:00:00.250Z"));
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     final Map<String, OidcClient> clients = new HashMap<>();
     final MemorySessionStore<AuthorizationRequests.Spent> spent =
@@ -185,9 +158,9 @@ class AuthorizationRequestsTest {
     void expiryHoldsWithASmallSkewAllowance() throws Exception {
         Pending p = webapp();
         String sealed = requests.seal(p, AUDIENCE);
-        clock.now.set(p.expiresAt().plus(AuthorizationRequests.CLOCK_SKEW).minusSeconds(1));
+        clock.set(p.expiresAt().plus(AuthorizationRequests.CLOCK_SKEW).minusSeconds(1));
         assertThat(requests.unseal(sealed, AUDIENCE).request()).isEqualTo(p);
-        clock.now.set(p.expiresAt().plus(AuthorizationRequests.CLOCK_SKEW).plusSeconds(1));
+        clock.set(p.expiresAt().plus(AuthorizationRequests.CLOCK_SKEW).plusSeconds(1));
         assertThat(refusal(sealed)).isEqualTo(Refusal.EXPIRED);
         assertThat(refusals(Refusal.EXPIRED)).isEqualTo(1.0);
     }
@@ -286,22 +259,22 @@ class AuthorizationRequestsTest {
     @Test
     void aFormSealedBeforeARotationVerifiesWhileItsKeyIsPublished() throws Exception {
         Instant start = clock.instant();
-        clock.now.set(start.plus(PERIOD).minus(AHEAD));
+        clock.set(start.plus(PERIOD).minus(AHEAD));
         keys.refresh();
         assertThat(keys.ring().keys()).as("the successor is published ahead").hasSize(2);
-        clock.now.set(start.plus(PERIOD).minusSeconds(60));
+        clock.set(start.plus(PERIOD).minusSeconds(60));
         Pending p = webapp();
         String sealed = requests.seal(p, AUDIENCE);
         String oldKid = SignedJWT.parse(sealed).getHeader().getKeyID();
 
-        clock.now.set(start.plus(PERIOD).plusSeconds(60));
+        clock.set(start.plus(PERIOD).plusSeconds(60));
         keys.refresh();
         assertThat(keys.signer().kid()).as("rotated").isNotEqualTo(oldKid);
         assertThat(requests.unseal(sealed, AUDIENCE).request()).isEqualTo(p);
         assertThat(SignedJWT.parse(requests.seal(webapp(), AUDIENCE)).getHeader().getKeyID())
                 .isEqualTo(keys.signer().kid());
 
-        clock.now.set(p.expiresAt().plus(AuthorizationRequests.CLOCK_SKEW));
+        clock.set(p.expiresAt().plus(AuthorizationRequests.CLOCK_SKEW));
         keys.refresh();
         assertThat(keys.publicKeys().getKeyByKeyId(oldKid)).as("published as long as the form lives").isNotNull();
         assertThat(requests.unseal(sealed, AUDIENCE).request()).isEqualTo(p);

@@ -16,7 +16,7 @@ import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.keys.MemoryKeyRingStore;
 import io.greenshank.bridge.ldap.AccountStatus;
 import io.greenshank.bridge.ldap.DirectoryUser;
-import io.greenshank.bridge.ldap.Slapd;
+import io.greenshank.bridge.ldap.ExampleDirectory;
 import io.greenshank.bridge.ldap.SlapdResource;
 import io.greenshank.bridge.token.AuthenticatedUser;
 import io.greenshank.bridge.session.MemorySessionStore;
@@ -24,6 +24,7 @@ import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenConfig;
 import io.greenshank.bridge.token.TokenMinter;
 import io.greenshank.identity.AuthMethod;
+import io.greenshank.testing.ldap.Slapd;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -168,7 +169,8 @@ class IssuanceBenchmark {
         String groups = ConfigProvider.getConfig().getOptionalValue("greenshank.bridge.ldap.group-strategy",
                 String.class).orElse("member");
         io.greenshank.bridge.ldap.LdapDirectory directory = new io.greenshank.bridge.ldap.LdapDirectory(
-                slapd.settings().withGroupStrategy(io.greenshank.bridge.ldap.GroupStrategy.parse(groups)));
+                ExampleDirectory.settings(slapd)
+                        .withGroupStrategy(io.greenshank.bridge.ldap.GroupStrategy.parse(groups)));
         try {
             drive(() -> http.post(base.getPort(), "/token", form) == 200, JIT_WARMUP, new ConcurrentHistogram(3),
                     new AtomicLong(), new AtomicLong());

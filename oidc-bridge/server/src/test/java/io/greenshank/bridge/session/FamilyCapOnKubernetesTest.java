@@ -12,9 +12,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.greenshank.bridge.session.FamilyCapTest.TickingClock;
 import io.greenshank.bridge.token.FamilyCap;
 import io.greenshank.bridge.token.RefreshTokens;
+import io.greenshank.testing.time.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.URLDecoder;
@@ -109,8 +109,8 @@ class FamilyCapOnKubernetesTest {
 
     @Test
     void aLoginAtOneReplicaPastTheCapRevokesTheOldestFamilyWhereverItWasIssued() throws Exception {
-        Replica a = replica(3, new TickingClock(LOGIN));
-        Replica b = replica(3, new TickingClock(LOGIN.plusSeconds(60)));
+        Replica a = replica(3, MutableClock.ticking(LOGIN, Duration.ofMillis(1)));
+        Replica b = replica(3, MutableClock.ticking(LOGIN.plusSeconds(60), Duration.ofMillis(1)));
         String first = a.tokens().issue(session("alice", "kubectl"));
         String second = a.tokens().issue(session("alice", "kubectl"));
         String bob = a.tokens().issue(session("bob", "kubectl"));
@@ -131,7 +131,7 @@ class FamilyCapOnKubernetesTest {
 
     @Test
     void aLoginCostsOneLabelSelectedListAndARefreshNone() throws Exception {
-        Replica a = replica(2, new TickingClock(LOGIN));
+        Replica a = replica(2, MutableClock.ticking(LOGIN, Duration.ofMillis(1)));
         RefreshTokens.Session oldest = session("alice", "kubectl");
         String token = a.tokens().issue(oldest);
         a.tokens().issue(session("alice", "kubectl"));
@@ -159,7 +159,7 @@ class FamilyCapOnKubernetesTest {
     void aSubjectOutsideLabelSyntaxIsSelectedByItsHash() throws Exception {
         // An LDAP DN as the subject: commas, spaces, non-ASCII, longer than a label value may be.
         String name = "Ålice Smith,OU=Research and Development,OU=People,DC=corp,DC=example,DC=com";
-        Replica a = replica(1, new TickingClock(LOGIN));
+        Replica a = replica(1, MutableClock.ticking(LOGIN, Duration.ofMillis(1)));
         String first = a.tokens().issue(session(name, "kubectl"));
         String second = a.tokens().issue(session(name, "kubectl"));
 
@@ -172,7 +172,7 @@ class FamilyCapOnKubernetesTest {
 
     @Test
     void expiredFamiliesNeitherCountNorAreEvictedButLeftToTheSweep() throws Exception {
-        Replica a = replica(1, new TickingClock(LOGIN.plusSeconds(60)));
+        Replica a = replica(1, MutableClock.ticking(LOGIN.plusSeconds(60), Duration.ofMillis(1)));
         a.tokens().issue(new RefreshTokens.Session(RefreshTokens.newFamily(), SessionFixtures.user("alice"),
                 "kubectl", Set.of("openid"), List.of(), LOGIN.plusSeconds(1)));
         String live = a.tokens().issue(session("alice", "kubectl"));
@@ -185,7 +185,7 @@ class FamilyCapOnKubernetesTest {
 
     @Test
     void concurrentLoginsAtTwoReplicasNeverRevokeTheirOwnFamilyAndTheNewestSurvives() throws Exception {
-        TickingClock shared = new TickingClock(LOGIN); // replicas with synchronised clocks
+        MutableClock shared = MutableClock.ticking(LOGIN, Duration.ofMillis(1)); // replicas with synchronised clocks
         Replica a = replica(1, shared); // every pass evicts: the most exposed
         Replica b = replica(1, shared);
         ExecutorService pool = Executors.newFixedThreadPool(2);

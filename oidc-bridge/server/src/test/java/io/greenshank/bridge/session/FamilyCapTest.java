@@ -10,12 +10,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.greenshank.bridge.token.FamilyCap;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.RefreshTokens.Refusal;
+import io.greenshank.testing.time.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,7 +23,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The per-user cap on refresh-token families, on the memory store. */
@@ -33,37 +30,10 @@ class FamilyCapTest {
 
     static final String EVICTED = "greenshank_bridge_refresh_families_evicted_total";
 
-    /** A clock that moves a millisecond on every reading, so each login starts at its own instant. */
-    static final class TickingClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        TickingClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.getAndUpdate(t -> t.plusMillis(1));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     final MemorySessionStore<RefreshTokens.Family> memory = new MemorySessionStore<>(RefreshTokens.KIND);
     final ObservedStore<RefreshTokens.Family> store = new ObservedStore<>(memory);
-    final TickingClock clock = new TickingClock(LOGIN);
+    /** Moves a millisecond on every reading, so each login starts at its own instant. */
+    final MutableClock clock = MutableClock.ticking(LOGIN, Duration.ofMillis(1));
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     RefreshTokens capped(int max) {
@@ -164,8 +134,8 @@ class FamilyCapTest {
         ahead.issue(session("alice", "kubectl"));
         ahead.issue(session("alice", "kubectl"));
         // A replica whose clock is an hour behind: its family sorts before every other.
-        RefreshTokens behind = new RefreshTokens(store, new TickingClock(LOGIN.minus(Duration.ofHours(1))),
-                new FamilyCap(2), metrics);
+        RefreshTokens behind = new RefreshTokens(store,
+                MutableClock.ticking(LOGIN.minus(Duration.ofHours(1)), Duration.ofMillis(1)), new FamilyCap(2), metrics);
 
         String late = behind.issue(session("alice", "kubectl"));
 

@@ -2,12 +2,11 @@ package io.greenshank.bridge.throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.greenshank.testing.time.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
@@ -20,24 +19,11 @@ class LoginThrottleTest {
     static final Cfg CFG = new Cfg(3, 10, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(5),
             Duration.ofMinutes(15), 100_000);
 
+    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
     /** A clock that moves a millisecond on every reading: each failure happens at its own instant. */
-    static final class TickingClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-
-        @Override
-        public Instant instant() {
-            return now.getAndUpdate(t -> t.plusMillis(1));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
+    static MutableClock ticking() {
+        return MutableClock.ticking(START, Duration.ofMillis(1));
     }
 
     static Cfg bounded(int maxTracked) {
@@ -84,7 +70,7 @@ class LoginThrottleTest {
 
     @Test
     void cyclingUserNamesAndAddressesCannotGrowItBeyondItsBound() {
-        LoginThrottle th = new LoginThrottle(bounded(1_000), new TickingClock());
+        LoginThrottle th = new LoginThrottle(bounded(1_000), ticking());
         for (int i = 0; i < 50_000; i++) {
             th.failed("user-" + i, "2001:db8::" + Integer.toHexString(i));
             assertThat(th.tracked()).isLessThanOrEqualTo(1_000);
@@ -94,7 +80,7 @@ class LoginThrottleTest {
 
     @Test
     void aUserUnderSustainedAttackStaysThrottledWhileTheTableIsTrimmed() {
-        LoginThrottle th = new LoginThrottle(bounded(1_000), new TickingClock());
+        LoginThrottle th = new LoginThrottle(bounded(1_000), ticking());
         for (int i = 0; i < 20_000; i++) {
             th.failed("user-" + i, "198.51.100." + (i % 250));
             if (i % 50 == 0) {
@@ -123,7 +109,7 @@ class LoginThrottleTest {
 
     @Test
     void forgottenFailuresGoFirstWhenTheTableFills() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(START);
         LoginThrottle th = new LoginThrottle(bounded(100), clock);
         for (int i = 0; i < 45; i++) {
             th.failed("old-" + i, "10.0.0." + i);
@@ -131,30 +117,11 @@ class LoginThrottleTest {
         th.failed("alice", "10.9.9.9");
         th.failed("alice", "10.9.9.9");
         th.failed("alice", "10.9.9.9");
-        clock.now = clock.now.plus(CFG.forgetAfter()).plusSeconds(1);
+        clock.advance(CFG.forgetAfter().plusSeconds(1));
         th.failed("alice", "10.9.9.9"); // a new run of failures: alice's count restarts at 1
         for (int i = 0; i < 10; i++) {
             th.failed("new-" + i, "10.1.0." + i);
         }
         assertThat(th.tracked()).as("the 90 forgotten entries went; 2 + 20 recent stay").isEqualTo(22);
-    }
-
-    static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

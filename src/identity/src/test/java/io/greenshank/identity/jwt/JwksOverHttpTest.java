@@ -2,6 +2,8 @@ package io.greenshank.identity.jwt;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import io.greenshank.identity.UserIdMapping;
+import io.greenshank.testing.oidc.IssuerServer;
+import io.greenshank.testing.time.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,7 @@ class JwksOverHttpTest {
     static final RSAKey K1 = rsa("k1");
     static final RSAKey K2 = rsa("k2");
 
-    JwksServer idp;
+    IssuerServer idp;
     JwtVerifier verifier;
     final List<String> events = new CopyOnWriteArrayList<>();
     final JwksListener recorder = new JwksListener() {
@@ -71,19 +73,19 @@ class JwksOverHttpTest {
 
     @Test
     void discovery_then_jwks_then_verify() throws Exception {
-        idp = new JwksServer(jwks(K1));
+        idp = IssuerServer.serving(jwks(K1)).start();
         verifier = JwtVerifier.builder().issuer(discovered(JwksSettings.DEFAULT)).listener(recorder).build();
         assertThat(verifier.ready()).isFalse();
         verifier.start();
         await().atMost(Duration.ofSeconds(10)).until(verifier::ready);
         assertThat(verifier.authenticate(sign(K1, claimsFor("alice@example.com"))).user()).isEqualTo("alice@example.com");
-        assertThat(idp.discoveryHits.get()).isEqualTo(1);
+        assertThat(idp.discoveryHits()).isEqualTo(1);
         assertThat(events).contains("ok:INITIAL:1");
     }
 
     @Test
     void discovery_naming_another_issuer_is_refused() throws Exception {
-        idp = new JwksServer(jwks(K1));
+        idp = IssuerServer.serving(jwks(K1)).start();
         idp.setDiscoveryIssuer("https://someone-else.example");
         verifier = JwtVerifier.builder().issuer(discovered(JwksSettings.DEFAULT)).build();
         assertThat(verifier.refreshAll()).isFalse();
@@ -93,7 +95,7 @@ class JwksOverHttpTest {
 
     @Test
     void rotation_is_picked_up_on_first_token_with_the_new_kid() throws Exception {
-        idp = new JwksServer(jwks(K1));
+        idp = IssuerServer.serving(jwks(K1)).start();
         verifier = JwtVerifier.builder().issuer(discovered(JwksSettings.DEFAULT)).listener(recorder).build();
         assertThat(verifier.refreshAll()).isTrue();
         idp.setJwks(jwks(K1, K2));
@@ -105,30 +107,30 @@ class JwksOverHttpTest {
 
     @Test
     void flood_of_bogus_kids_fetches_at_most_once_per_interval() throws Exception {
-        idp = new JwksServer(jwks(K1));
+        idp = IssuerServer.serving(jwks(K1)).start();
         MutableClock clock = new MutableClock(Instant.now());
         verifier = JwtVerifier.builder().issuer(discovered(JwksSettings.DEFAULT)).clock(clock).listener(recorder).build();
         assertThat(verifier.refreshAll()).isTrue();
-        int before = idp.jwksHits.get();
+        int before = idp.jwksHits();
         RSAKey bogus = rsa("x");
         for (int i = 0; i < 500; i++) {
             RSAKey k = new RSAKey.Builder(bogus).keyID("bogus-" + i).build();
             refused(verifier, sign(k, claimsFor("m@x")), RejectReason.KID_UNKNOWN);
         }
         // the first bogus kid triggers one fetch; the rest of the flood falls inside the 30 s window
-        assertThat(idp.jwksHits.get() - before).isEqualTo(1);
+        assertThat(idp.jwksHits() - before).isEqualTo(1);
         clock.advance(Duration.ofSeconds(31));
         for (int i = 0; i < 500; i++) {
             RSAKey k = new RSAKey.Builder(bogus).keyID("bogus2-" + i).build();
             refused(verifier, sign(k, claimsFor("m@x")), RejectReason.KID_UNKNOWN);
         }
-        assertThat(idp.jwksHits.get() - before).isEqualTo(2);
+        assertThat(idp.jwksHits() - before).isEqualTo(2);
         assertThat(events.stream().filter("limited"::equals).count()).isEqualTo(998);
     }
 
     @Test
     void outage_serves_stale_keys_within_the_bound_then_fails_closed() throws Exception {
-        idp = new JwksServer(jwks(K1));
+        idp = IssuerServer.serving(jwks(K1)).start();
         MutableClock clock = new MutableClock(Instant.now());
         JwksSettings settings = new JwksSettings(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(1),
                 Duration.ofSeconds(2), 64 * 1024);
@@ -157,7 +159,7 @@ class JwksOverHttpTest {
 
     @Test
     void idp_down_at_start_means_not_ready_and_keys_unavailable() throws Exception {
-        idp = new JwksServer(jwks(K1));
+        idp = IssuerServer.serving(jwks(K1)).start();
         idp.setStatus(500);
         verifier = JwtVerifier.builder().issuer(discovered(JwksSettings.DEFAULT)).listener(recorder).build();
         verifier.start();
@@ -171,7 +173,7 @@ class JwksOverHttpTest {
 
     @Test
     void background_refresh_picks_up_removed_keys() throws Exception {
-        idp = new JwksServer(jwks(K1, K2));
+        idp = IssuerServer.serving(jwks(K1, K2)).start();
         JwksSettings fast = new JwksSettings(Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofHours(1),
                 Duration.ofSeconds(2), 64 * 1024);
         verifier = JwtVerifier.builder().issuer(discovered(fast)).build();
@@ -185,7 +187,7 @@ class JwksOverHttpTest {
 
     @Test
     void oversized_jwks_document_is_refused() throws Exception {
-        idp = new JwksServer("{\"keys\":[],\"pad\":\"" + "x".repeat(10_000) + "\"}");
+        idp = IssuerServer.serving("{\"keys\":[],\"pad\":\"" + "x".repeat(10_000) + "\"}").start();
         JwksSettings tiny = new JwksSettings(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(1),
                 Duration.ofSeconds(2), 4096);
         TrustedIssuer ti = new TrustedIssuer(idp.issuer(), Set.of(AUDIENCE), TrustedIssuer.DEFAULT_ALGORITHMS,

@@ -2,6 +2,8 @@ package io.greenshank.identity.jwt;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import io.greenshank.identity.UserIdMapping;
+import io.greenshank.testing.oidc.IssuerServer;
+import io.greenshank.testing.tls.SelfSignedTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,12 +27,12 @@ class JwksOverHttpsTest {
 
     @TempDir
     static Path dir;
-    static HttpsJwksServer idp;
+    static IssuerServer idp;
     JwtVerifier verifier;
 
     @BeforeAll
     static void startIdp() throws Exception {
-        idp = new HttpsJwksServer(dir, jwks(K1));
+        idp = IssuerServer.serving(jwks(K1)).tls(SelfSignedTls.create(dir)).start();
     }
 
     @org.junit.jupiter.api.AfterAll
@@ -87,7 +89,7 @@ class JwksOverHttpsTest {
 
     @Test
     void a_ca_file_of_another_authority_is_refused(@TempDir Path other) throws Exception {
-        try (HttpsJwksServer stranger = new HttpsJwksServer(other, jwks(K1))) {
+        try (IssuerServer stranger = IssuerServer.serving(jwks(K1)).tls(SelfSignedTls.create(other)).start()) {
             verifier = JwtVerifier.builder().issuer(issuer(new KeySource.JwksUri(URI.create(idp.issuer() + "/keys")),
                     JwksTransport.trusting(stranger.caFile()))).build();
             assertThat(verifier.refreshAll()).isFalse();
@@ -143,14 +145,14 @@ class JwksOverHttpsTest {
     void the_bearer_token_is_never_sent_over_plain_http() throws Exception {
         Path tokenFile = dir.resolve("sa-token-http");
         Files.writeString(tokenFile, "secret-token");
-        try (JwksServer plain = new JwksServer(jwks(K1))) {
+        try (IssuerServer plain = IssuerServer.serving(jwks(K1)).start()) {
             TrustedIssuer ti = new TrustedIssuer(plain.issuer(), Set.of(AUDIENCE), TrustedIssuer.DEFAULT_ALGORITHMS,
                     new KeySource.JwksUri(URI.create(plain.issuer() + "/keys")), Duration.ofSeconds(60),
                     UserIdMapping.KUBEFLOW_DEFAULT, JwksSettings.DEFAULT,
                     JwksTransport.DEFAULT.withBearerTokenFile(tokenFile));
             verifier = JwtVerifier.builder().issuer(ti).build();
             assertThat(verifier.refreshAll()).isFalse();
-            assertThat(plain.jwksHits.get()).isZero();
+            assertThat(plain.jwksHits()).isZero();
             assertThat(lastError()).contains("plain HTTP").doesNotContain("secret-token");
         }
     }

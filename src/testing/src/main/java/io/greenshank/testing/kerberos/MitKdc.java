@@ -1,10 +1,8 @@
-package io.greenshank.kubectl.testing;
+package io.greenshank.testing.kerberos;
 
+import io.greenshank.testing.net.FreePorts;
+import io.greenshank.testing.process.ChildProcesses;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +54,7 @@ public final class MitKdc implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             Path dir = Files.createTempDirectory("greenshank-kdc-");
-            int port = freePort();
+            int port = FreePorts.loopback();
             try {
                 return start(dir, port);
             } catch (IOException e) {
@@ -115,21 +113,8 @@ public final class MitKdc implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("krb5kdc.out").toFile());
         pb.environment().putAll(kdc.env(null));
         Process process = pb.start();
-        MitKdc running = new MitKdc(dir, port, process);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("krb5kdc exited: " + Files.readString(dir.resolve("krb5kdc.out")));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return running;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        process.destroy();
-        throw new IOException("krb5kdc did not listen on " + port);
+        ChildProcesses.awaitPort(process, "krb5kdc", port, Duration.ofSeconds(10), dir.resolve("krb5kdc.out"));
+        return new MitKdc(dir, port, process);
     }
 
     public Path dir() {
@@ -201,39 +186,21 @@ public final class MitKdc implements AutoCloseable {
 
     private String run(List<String> command, Map<String, String> extraEnv, String stdin)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(env(null));
+        Map<String, String> env = env(null);
         if (extraEnv != null) {
-            pb.environment().putAll(extraEnv);
+            env.putAll(extraEnv);
         }
-        Process p = pb.start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + output);
-        }
-        return output;
+        return ChildProcesses.run(command, env, stdin);
     }
 
     @Override
     public void close() {
         if (kdc != null && kdc.isAlive()) {
-            kdc.destroy();
             try {
-                kdc.waitFor();
+                ChildProcesses.stop(kdc);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
 }
