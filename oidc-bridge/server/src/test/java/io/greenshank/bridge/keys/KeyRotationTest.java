@@ -3,12 +3,9 @@ package io.greenshank.bridge.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.greenshank.bridge.kubernetes.CrudApiServer;
 import io.greenshank.testing.time.MutableClock;
-import java.util.HashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -114,9 +111,7 @@ class KeyRotationTest {
 
     @Test
     void replicasSharingAKubernetesSecretSignWithTheSameKey() throws Exception {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+        KubernetesMockServer server = CrudApiServer.start();
         try (KubernetesClient client = server.createClient()) {
             MutableClock clock = new MutableClock(START);
             KeyManager r1 = new KeyManager(new SecretKeyRingStore(client, "auth", "bridge-keys"), clock, PERIOD,

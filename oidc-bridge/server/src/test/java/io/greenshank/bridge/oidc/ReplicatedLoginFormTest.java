@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.greenshank.bridge.client.OidcClient;
 import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.keys.KeyRingStore;
 import io.greenshank.bridge.keys.MemoryKeyRingStore;
 import io.greenshank.bridge.keys.SecretKeyRingStore;
+import io.greenshank.bridge.kubernetes.CrudApiServer;
 import io.greenshank.bridge.ldap.AccountStatus;
 import io.greenshank.bridge.ldap.Directory;
 import io.greenshank.bridge.ldap.DirectoryUser;
@@ -27,11 +25,9 @@ import io.greenshank.bridge.session.SessionStore;
 import io.greenshank.bridge.throttle.LoginThrottle;
 import io.greenshank.bridge.throttle.ThrottleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,9 +69,7 @@ class ReplicatedLoginFormTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        server = CrudApiServer.start();
         admin = server.createClient();
         a = replica(true);
         b = replica(true);

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.greenshank.bridge.client.OidcClient;
 import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.keys.MemoryKeyRingStore;
+import io.greenshank.bridge.kubernetes.CrudApiServer;
 import io.greenshank.bridge.ldap.AccountStatus;
 import io.greenshank.bridge.ldap.Directory;
 import io.greenshank.bridge.ldap.DirectoryUser;
@@ -20,11 +18,9 @@ import io.greenshank.bridge.token.AuthenticatedUser;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenMinter;
 import io.greenshank.identity.AuthMethod;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,9 +42,7 @@ class SessionStateFailsClosedTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        server = CrudApiServer.start();
         try (KubernetesClient admin = server.createClient()) {
             client = SecretSessionStore.boundedClient(admin, Duration.ofSeconds(2));
         }

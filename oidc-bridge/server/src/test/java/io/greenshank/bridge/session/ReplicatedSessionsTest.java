@@ -10,11 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.greenshank.bridge.client.OidcClient;
+import io.greenshank.bridge.kubernetes.CrudApiServer;
 import io.greenshank.bridge.oidc.AuthorizationCodeGrant;
 import io.greenshank.bridge.oidc.AuthorizationCodes;
 import io.greenshank.bridge.oidc.OAuthException;
@@ -22,12 +20,10 @@ import io.greenshank.bridge.oidc.TokenRequest;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.RefreshTokens.Refusal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,9 +59,7 @@ class ReplicatedSessionsTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        server = CrudApiServer.start();
         admin = server.createClient();
         a = replica();
         b = replica();
