@@ -3,7 +3,6 @@ package io.greenshank.bridge.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.greenshank.bridge.kubernetes.CrudApiServer;
 import io.greenshank.testing.time.MutableClock;
 import java.nio.file.Files;
@@ -111,8 +110,8 @@ class KeyRotationTest {
 
     @Test
     void replicasSharingAKubernetesSecretSignWithTheSameKey() throws Exception {
-        KubernetesMockServer server = CrudApiServer.start();
-        try (KubernetesClient client = server.createClient()) {
+        try (CrudApiServer api = CrudApiServer.start()) {
+            KubernetesClient client = api.admin();
             MutableClock clock = new MutableClock(START);
             KeyManager r1 = new KeyManager(new SecretKeyRingStore(client, "auth", "bridge-keys"), clock, PERIOD,
                     AHEAD, MAX_TOKEN, KeyManager.generator("RS256"));
@@ -128,8 +127,6 @@ class KeyRotationTest {
             assertThat(r1.ring().keys()).hasSize(2);
             assertThat(client.secrets().inNamespace("auth").withName("bridge-keys").get().getData())
                     .containsKey("keys.json");
-        } finally {
-            server.destroy();
         }
     }
 }

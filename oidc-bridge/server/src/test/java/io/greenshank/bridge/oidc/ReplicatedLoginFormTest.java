@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.greenshank.bridge.client.OidcClient;
 import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.keys.KeyRingStore;
@@ -61,22 +60,21 @@ class ReplicatedLoginFormTest {
                    FormLogin forms, SimpleMeterRegistry metrics) {
     }
 
-    KubernetesMockServer server;
+    CrudApiServer api;
     KubernetesClient admin;
     Replica a;
     Replica b;
-    final List<Replica> replicas = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        server = CrudApiServer.start();
-        admin = server.createClient();
+        api = CrudApiServer.start();
+        admin = api.admin();
         a = replica(true);
         b = replica(true);
     }
 
     Replica replica(boolean sharedKeys) throws Exception {
-        KubernetesClient c = SecretSessionStore.boundedClient(admin, Duration.ofSeconds(2));
+        KubernetesClient c = api.replicaClient(Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         KeyRingStore ring = sharedKeys ? new SecretKeyRingStore(c, NS, "greenshank-oidc-bridge-keys")
@@ -90,9 +88,7 @@ class ReplicatedLoginFormTest {
         AuthorizationCodes codes = new AuthorizationCodes(store(c, AuthorizationCodes.KIND, metrics),
                 Duration.ofMinutes(1), clock);
         PasswordLogin login = new PasswordLogin(directory(), new LoginThrottle(throttle(), clock), metrics, clock);
-        Replica r = new Replica(c, keys, requests, codes, new FormLogin(requests, login, codes), metrics);
-        replicas.add(r);
-        return r;
+        return new Replica(c, keys, requests, codes, new FormLogin(requests, login, codes), metrics);
     }
 
     static <V> SessionStore<V> store(KubernetesClient c, SessionKind<V> kind, SimpleMeterRegistry metrics) {
@@ -101,9 +97,7 @@ class ReplicatedLoginFormTest {
 
     @AfterEach
     void stop() {
-        replicas.forEach(r -> r.client().close());
-        admin.close();
-        server.destroy();
+        api.close();
     }
 
     List<Secret> sessionSecrets(String kind) {

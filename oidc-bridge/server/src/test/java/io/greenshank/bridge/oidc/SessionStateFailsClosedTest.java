@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.greenshank.bridge.client.OidcClient;
 import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.keys.MemoryKeyRingStore;
@@ -37,20 +36,18 @@ class SessionStateFailsClosedTest {
     static final DirectoryUser ALICE = new DirectoryUser("subject-of-alice", "alice", "uid=alice,dc=test",
             Optional.empty(), Optional.empty(), List.of("staff"), AccountStatus.ACTIVE);
 
-    KubernetesMockServer server;
+    CrudApiServer api;
     KubernetesClient client;
 
     @BeforeEach
     void start() {
-        server = CrudApiServer.start();
-        try (KubernetesClient admin = server.createClient()) {
-            client = SecretSessionStore.boundedClient(admin, Duration.ofSeconds(2));
-        }
+        api = CrudApiServer.start();
+        client = api.replicaClient(Duration.ofSeconds(2));
     }
 
     @AfterEach
     void stop() {
-        client.close();
+        api.close();
     }
 
     @Test
@@ -65,7 +62,7 @@ class SessionStateFailsClosedTest {
         String refresh = minter.mint("https://bridge.test", KUBECTL, GrantResult.of(alice, Set.of("openid")))
                 .refreshToken().orElseThrow();
         GrantResult continued = new RefreshTokenGrant(tokens, directoryWith(ALICE)).grant(request(refresh));
-        server.destroy();
+        api.server().destroy();
 
         assertThatThrownBy(() -> new RefreshTokenGrant(tokens, directoryWith(ALICE)).grant(request(refresh)))
                 .isInstanceOfSatisfying(OAuthException.class, e -> {

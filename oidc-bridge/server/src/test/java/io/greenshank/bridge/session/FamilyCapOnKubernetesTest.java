@@ -48,31 +48,28 @@ class FamilyCapOnKubernetesTest {
         }
     }
 
+    CrudApiServer api;
     KubernetesMockServer server;
     KubernetesClient admin;
-    final List<Replica> replicas = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        server = CrudApiServer.start();
-        admin = server.createClient();
+        api = CrudApiServer.start();
+        server = api.server();
+        admin = api.admin();
     }
 
     Replica replica(int cap, Clock clock) {
-        KubernetesClient c = SecretSessionStore.boundedClient(admin, Duration.ofSeconds(2));
+        KubernetesClient c = api.replicaClient(Duration.ofSeconds(2));
         ObservedStore<RefreshTokens.Family> store = new ObservedStore<>(
                 new SecretSessionStore<>(c, NS, RefreshTokens.KIND));
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        Replica r = new Replica(c, store, new RefreshTokens(store, clock, new FamilyCap(cap), metrics), metrics);
-        replicas.add(r);
-        return r;
+        return new Replica(c, store, new RefreshTokens(store, clock, new FamilyCap(cap), metrics), metrics);
     }
 
     @AfterEach
     void stop() {
-        replicas.forEach(r -> r.client().close());
-        admin.close();
-        server.destroy();
+        api.close();
     }
 
     List<Secret> familiesOf(String subject) {

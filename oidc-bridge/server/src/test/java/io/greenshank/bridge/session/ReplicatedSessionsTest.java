@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.greenshank.bridge.client.OidcClient;
 import io.greenshank.bridge.kubernetes.CrudApiServer;
 import io.greenshank.bridge.oidc.AuthorizationCodeGrant;
@@ -51,22 +50,21 @@ class ReplicatedSessionsTest {
                    RefreshTokens tokens, AuthorizationCodes codes, SimpleMeterRegistry metrics) {
     }
 
-    KubernetesMockServer server;
+    CrudApiServer api;
     KubernetesClient admin;
     Replica a;
     Replica b;
-    final List<Replica> replicas = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        server = CrudApiServer.start();
-        admin = server.createClient();
+        api = CrudApiServer.start();
+        admin = api.admin();
         a = replica();
         b = replica();
     }
 
     Replica replica() {
-        KubernetesClient c = SecretSessionStore.boundedClient(admin, TIMEOUT);
+        KubernetesClient c = api.replicaClient(TIMEOUT);
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         SecretSessionStore<RefreshTokens.Family> families = new SecretSessionStore<>(c, NS, RefreshTokens.KIND);
         RefreshTokens tokens = new RefreshTokens(new MeteredSessionStore<>(families, RefreshTokens.KIND, metrics),
@@ -74,16 +72,12 @@ class ReplicatedSessionsTest {
         AuthorizationCodes codes = new AuthorizationCodes(new MeteredSessionStore<>(
                 new SecretSessionStore<>(c, NS, AuthorizationCodes.KIND), AuthorizationCodes.KIND, metrics),
                 CODE_LIFETIME, at(LOGIN));
-        Replica r = new Replica(c, families, tokens, codes, metrics);
-        replicas.add(r);
-        return r;
+        return new Replica(c, families, tokens, codes, metrics);
     }
 
     @AfterEach
     void stop() {
-        replicas.forEach(r -> r.client().close());
-        admin.close();
-        server.destroy();
+        api.close();
     }
 
     static Refusal refusal(SessionRulesTest.ThrowingCall call) {
@@ -290,7 +284,7 @@ class ReplicatedSessionsTest {
         String token = a.tokens().issue(s);
         RefreshTokens.Redemption redeemed = a.tokens().redeem(token, "kubectl");
         String code = SessionFixtures.code(a.codes(), "alice");
-        server.destroy();
+        api.server().destroy();
 
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> a.tokens().issue(session("bob", "kubectl")))
