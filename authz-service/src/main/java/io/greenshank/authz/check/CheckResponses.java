@@ -21,7 +21,8 @@ final class CheckResponses {
     static CheckResponse toProto(Decision d) {
         if (d.allowed()) {
             OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
-            // Removal runs before the additions in Envoy, so every client copy goes and ours is the only one left.
+            // Envoy sets first, then removes: the overwrite replaces every client copy of the identity headers, and
+            // the removal list never names a header set here (see DecisionEngine).
             ok.addAllHeadersToRemove(d.upstreamRemove());
             for (Map.Entry<String, String> h : d.upstreamSet().entrySet()) {
                 ok.addHeaders(overwrite(h.getKey(), h.getValue()));

@@ -30,7 +30,14 @@ public final class DecisionEngine {
     private final TokenAuthenticator tokens;
     private final Authorizer authorizer;
     private final IdentityHeaders identityHeaders;
+    /** Client copies to strip when the request goes upstream with no identity of ours. */
     private final List<String> removeNames;
+    /**
+     * Client copies to strip when it goes upstream with our identity headers: all but those we set. Envoy applies the
+     * sets before the removals, and a set already replaces every client copy, so listing a set header here would
+     * strip the verified value too (ext_authz.cc, Filter::onComplete, CheckStatus::OK).
+     */
+    private final List<String> removeNamesBesidesIdentity;
     private final DenyPolicy deny;
     private final RequestLimits limits;
     private final boolean meshAuthenticatesPeers;
@@ -45,6 +52,7 @@ public final class DecisionEngine {
         Set<String> names = new LinkedHashSet<>(identityHeaders.names());
         alsoRemove.forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
         this.removeNames = List.copyOf(names);
+        this.removeNamesBesidesIdentity = names.stream().filter(n -> !identityHeaders.names().contains(n)).toList();
         this.deny = deny;
         this.limits = limits;
         this.meshAuthenticatesPeers = meshAuthenticatesPeers;
@@ -165,6 +173,7 @@ public final class DecisionEngine {
                     forbiddenBody(result.reason(), result.policy()));
         }
         Map<String, String> set = new LinkedHashMap<>();
+        List<String> remove = removeNames;
         if (identity.isPresent()) {
             String user = identityHeaders.userValue(identity.get());
             if (!headerSafe(user)) {
@@ -172,8 +181,9 @@ public final class DecisionEngine {
             }
             set.put(identityHeaders.userHeader(), user);
             set.put(identityHeaders.groupsHeader(), identityHeaders.groupsValue(identity.get()));
+            remove = removeNamesBesidesIdentity;
         }
-        return new Decision(Decision.Outcome.ALLOW, 200, result.reason(), identity, result.policy(), set, removeNames,
+        return new Decision(Decision.Outcome.ALLOW, 200, result.reason(), identity, result.policy(), set, remove,
                 Map.of(), "");
     }
 

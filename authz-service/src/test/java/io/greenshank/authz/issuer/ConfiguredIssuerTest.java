@@ -69,7 +69,7 @@ class ConfiguredIssuerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().allValues("x-user")).containsExactly("corp:alice@corp.test");
         assertThat(r.headers().firstValue("x-groups")).contains("ml");
-        assertThat(r.headers().firstValue("x-envoy-auth-headers-to-remove")).contains("x-user,x-groups,kubeflow-userid");
+        assertThat(r.headers().firstValue("x-envoy-auth-headers-to-remove")).contains("kubeflow-userid");
     }
 
     @Test
