@@ -159,7 +159,7 @@ class KfamApiTest {
                 as("bob@example.com").get("/kfam/v1/bindings?user=bob@example.com").then().statusCode(200)
                         .body("bindings.size()", equalTo(1))
                         .body("bindings[0].referredNamespace", equalTo("team-a"))
-                        .body("bindings[0].RoleRef.name", equalTo("kubeflow-edit"))
+                        .body("bindings[0].RoleRef.name", equalTo("edit"))
                         .body("bindings[0].user.name", equalTo("bob@example.com")));
         as("alice@example.com").get("/kfam/v1/bindings?namespace=team-a").then().statusCode(200)
                 .body("bindings.user.name", org.hamcrest.Matchers.containsInAnyOrder("alice@example.com", "bob@example.com"));
