@@ -152,7 +152,8 @@ class KfamApiTest {
         assertThat(ap.getMetadata().getAnnotations()).isEqualTo(Map.of("user", "bob@example.com", "role", "edit"));
         assertThat(ap.getAdditionalProperties().get("spec")).isEqualTo(Map.of("action", "ALLOW", "rules", List.of(Map.of(
                 "from", List.of(Map.of("source", Map.of("principals",
-                        List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account")))),
+                        List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account",
+                                "cluster.local/ns/kubeflow/sa/ml-pipeline-ui")))),
                 "when", List.of(Map.of("key", "request.headers[kubeflow-userid]", "values", List.of("bob@example.com")))))));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
