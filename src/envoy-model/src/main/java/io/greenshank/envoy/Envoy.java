@@ -27,6 +27,16 @@ public final class Envoy {
         }
     }
 
+    /** An Envoy whose ext_authz uses {@code grpc_service}; the server may be a lambda. */
+    public static Envoy grpc(EnvoyConfig config, GrpcAuthorizationServer server) {
+        return new Envoy(config, server);
+    }
+
+    /** An Envoy whose ext_authz uses {@code http_service}; the server may be a lambda. */
+    public static Envoy http(EnvoyConfig config, HttpAuthorizationServer server) {
+        return new Envoy(config, server);
+    }
+
     public EnvoyConfig config() {
         return config;
     }
