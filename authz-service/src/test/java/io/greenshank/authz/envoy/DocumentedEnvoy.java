@@ -55,7 +55,7 @@ public final class DocumentedEnvoy {
      * @param groupsHeader     {@code greenshank.authz.headers.groups}
      * @param moreAllowedHeaders request headers a deployment's credentials or policies need besides the documented ones
      */
-    public static ExtAuthzConfig httpFilter(String userHeader, String groupsHeader, String... moreAllowedHeaders) {
+    public static ExtAuthzConfig httpFilterFor(String userHeader, String groupsHeader, String... moreAllowedHeaders) {
         List<StringMatcher> allowed = new ArrayList<>();
         HTTP_ALLOWED_HEADERS.forEach(h -> allowed.add(exact(h)));
         for (String h : moreAllowedHeaders) {
@@ -70,7 +70,7 @@ public final class DocumentedEnvoy {
     }
 
     public static ExtAuthzConfig httpFilter(String... moreAllowedHeaders) {
-        return httpFilter("kubeflow-userid", "kubeflow-groups", moreAllowedHeaders);
+        return httpFilterFor("kubeflow-userid", "kubeflow-groups", moreAllowedHeaders);
     }
 
     public static Envoy grpc(ConnectionManagerConfig hcm, Channel channel) {
