@@ -25,25 +25,24 @@ final class ConnectionManager {
      */
     // source/common/http/conn_manager_impl.cc, ActiveStream::decodeHeaders
     String prepare(EnvoyHeaderMap headers, DownstreamRequest request) {
-        // HTTP/1.1 without Host: 400 missing_host_header (HeaderUtility::checkRequiredRequestHeaders for HTTP/2)
-        if (headers.value(":authority").isEmpty()) {
+        // no Host (HTTP/1.1; the codec already made it :authority) or :authority (HTTP/2): 400 missing_host_header
+        if (!headers.has(":authority")) {
             throw new LocalReplyException(LocalReply.of(400, "", "missing_host_header"));
         }
         String path = headers.value(":path");
         if (path.isEmpty()) {
             throw new LocalReplyException(LocalReply.of(404, "", "missing_path_rejected"));
         }
-        // only relative paths reach filters (OPTIONS * aside)
-        if (path.charAt(0) != '/' && !(path.equals("*") && headers.value(":method").equals("OPTIONS"))) {
+        // "Currently we only support relative paths at the application layer" (OPTIONS * included)
+        if (path.charAt(0) != '/') {
             throw new LocalReplyException(LocalReply.of(404, "", "absolute_path_rejected"));
         }
-        if (path.charAt(0) == '/') {
-            Optional<String> normalized = PathNormalization.apply(path, config);
-            if (normalized.isEmpty()) {
-                throw new LocalReplyException(LocalReply.of(400, "", "path_normalization_failed"));
-            }
-            headers.set(":path", normalized.get());
+        // path sanitization comes before mutateRequestHeaders
+        Optional<String> normalized = PathNormalization.apply(path, config);
+        if (normalized.isEmpty()) {
+            throw new LocalReplyException(LocalReply.of(400, "", "path_normalization_failed"));
         }
+        headers.set(":path", normalized.get());
         return mutateRequestHeaders(headers, request);
     }
 
