@@ -42,7 +42,7 @@ final class ConnectionManager {
         if (normalized.isEmpty()) {
             throw new LocalReplyException(LocalReply.of(400, "", "path_normalization_failed"));
         }
-        headers.set(":path", normalized.get());
+        headers.setInline(":path", normalized.get());
         return mutateRequestHeaders(headers, request);
     }
 
@@ -72,7 +72,7 @@ final class ConnectionManager {
             headers.append("x-forwarded-for", peer.isLoopback() ? request.local().ip() : peer.ip());
             // from an untrusted hop, x-forwarded-proto is overwritten
             if (config.xffNumTrustedHops() == 0 || !headers.has("x-forwarded-proto")) {
-                headers.set("x-forwarded-proto", request.tls() ? "https" : "http");
+                headers.setInline("x-forwarded-proto", request.tls() ? "https" : "http");
             }
         } else {
             // the default original-IP detection: the xff extension with xff_num_trusted_hops
@@ -81,12 +81,12 @@ final class ConnectionManager {
             allowTrustedAddressChecks = detected.singleAddress();
         }
         if (!headers.has("x-forwarded-proto")) {
-            headers.set("x-forwarded-proto", request.tls() ? "https" : "http");
+            headers.setInline("x-forwarded-proto", request.tls() ? "https" : "http");
         }
         // :scheme from x-forwarded-proto when that is a valid scheme, else from TLS (getScheme)
         if (!headers.has(":scheme")) {
             String xfp = headers.value("x-forwarded-proto");
-            headers.set(":scheme", xfp.equals("http") || xfp.equals("https") ? xfp : (request.tls() ? "https" : "http"));
+            headers.setInline(":scheme", xfp.equals("http") || xfp.equals("https") ? xfp : (request.tls() ? "https" : "http"));
         }
         boolean internal = allowTrustedAddressChecks && finalRemote != null
                 && new Address(finalRemote, 0).isInternal();
@@ -95,17 +95,17 @@ final class ConnectionManager {
         }
         boolean edge = !internal && config.useRemoteAddress();
         if (internal) {
-            headers.set("x-envoy-internal", "true");
+            headers.setInline("x-envoy-internal", "true");
         } else {
             cleanInternalHeaders(headers, edge);
         }
         // the first ingress point into the trusted network records who the client was
         if (edge) {
-            headers.set("x-envoy-external-address", finalRemote);
+            headers.setInline("x-envoy-external-address", finalRemote);
         }
         // the uuid request-id extension: always at the edge (preserve_external_request_id off), else only if absent
         if (config.generateRequestId() && (edge || !headers.has("x-request-id"))) {
-            headers.set("x-request-id", UUID.randomUUID().toString());
+            headers.setInline("x-request-id", UUID.randomUUID().toString());
         }
         mutateXfcc(headers, request);
         return finalRemote;
@@ -149,7 +149,7 @@ final class ConnectionManager {
         if (mode == ForwardClientCert.APPEND_FORWARD) {
             headers.append("x-forwarded-client-cert", element);
         } else {
-            headers.set("x-forwarded-client-cert", element);
+            headers.setInline("x-forwarded-client-cert", element);
         }
     }
 

@@ -76,11 +76,11 @@ final class DownstreamCodec {
         if (!target.startsWith("/") && !target.equals("*") && scheme > 0) {
             String rest = target.substring(scheme + 3);
             int slash = indexOfAny(rest, "/?");
-            map.set(":authority", slash < 0 ? rest : rest.substring(0, slash));
+            map.setInline(":authority", slash < 0 ? rest : rest.substring(0, slash));
             target = slash < 0 ? "/" : (rest.charAt(slash) == '?' ? "/" + rest.substring(slash) : rest.substring(slash));
         }
-        map.set(":path", target);
-        map.set(":method", request.method());
+        map.setInline(":path", target);
+        map.setInline(":method", request.method());
 
         HeaderList trailers = HeaderList.EMPTY;
         if (config.http1EnableTrailers()) {

@@ -84,6 +84,21 @@ final class EnvoyHeaderMap {
         add(name, value);
     }
 
+    /**
+     * The typed setters of inline headers ({@code setPath}, {@code setForwardedProto}, {@code setRequestId}, …): the
+     * one entry's value changes where it stands; absent, it is added.
+     */
+    // source/common/http/header_map_impl.h, HeaderMapImpl::setInline
+    void setInline(String name, String value) {
+        String k = key(name);
+        int i = indexOf(k);
+        if (i < 0) {
+            add(k, value);
+        } else {
+            entries.set(i, new Header(k, value));
+        }
+    }
+
     /** appendCopy: joins onto the first entry ("; " for cookie, "," otherwise), or adds one. */
     // source/common/http/header_map_impl.cc, HeaderMapImpl::appendCopy / delimiterByHeader
     void append(String name, String value) {
