@@ -7,6 +7,16 @@ import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.greenshank.authz.envoy.DocumentedEnvoy;
+import io.greenshank.envoy.AuthorizationCall;
+import io.greenshank.envoy.ClientResponse;
+import io.greenshank.envoy.ConnectionManagerConfig;
+import io.greenshank.envoy.DownstreamRequest;
+import io.greenshank.envoy.Envoy;
+import io.greenshank.envoy.EnvoyConfig;
+import io.greenshank.envoy.EnvoyOutcome;
+import io.greenshank.envoy.ExtAuthzConfig;
+import io.greenshank.envoy.GrpcChannelAuthorizationServer;
 import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -34,7 +44,11 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Hostile input through the real protocols: each is a clean deny with a reason, fast, and the service keeps serving. */
+/**
+ * Hostile input through the real protocols: each is a clean deny with a reason, fast, and the service keeps serving.
+ * Raw Checks test the sidecar against any CheckRequest; the Envoy model shows what a real Envoy in front makes of
+ * the same input (much of it never reaches the sidecar at Envoy's default limits).
+ */
 abstract class BadInputCases {
 
     @TestHTTPResource("/")
@@ -57,6 +71,16 @@ abstract class BadInputCases {
         grpc.close();
     }
 
+    /** The documented Envoy over both protocols, with connection-manager limits {@code hcm}. */
+    Map<String, Envoy> envoys(ConnectionManagerConfig hcm) {
+        return DocumentedEnvoy.both(hcm, grpc.channel, base);
+    }
+
+    /** Envoy's largest allowed header limits: what an operator who raised them lets through. */
+    static ConnectionManagerConfig roomy() {
+        return DocumentedEnvoy.istio().toBuilder().maxRequestHeadersKb(8192).maxRequestHeadersCount(10_000).build();
+    }
+
     static int deniedStatus(CheckResponse r) {
         assertThat(r.getStatus().getCode()).isNotZero();
         return r.getDeniedResponse().getStatus().getCodeValue();
@@ -73,6 +97,23 @@ abstract class BadInputCases {
         assertThat(deniedStatus(r)).isEqualTo(400);
         assertThat(reason(r)).isEqualTo("headers_too_large");
         assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+
+        DownstreamRequest big = DownstreamRequest.get("/x").header("x-junk", "a".repeat(2 * 1024 * 1024)).build();
+        // at Envoy's default 60 KiB the codec answers 431 and the sidecar is never asked
+        envoys(DocumentedEnvoy.istio()).forEach((protocol, envoy) -> {
+            EnvoyOutcome out = envoy.handle(big);
+            assertThat(out.clientResponse().status()).as(protocol).isEqualTo(431);
+            assertThat(out.authorizationCall()).as(protocol).isEmpty();
+        });
+        // at Envoy's 8 MiB maximum gRPC carries it to the sidecar, which refuses it; HTTP sends only allowed headers
+        Map<String, Envoy> roomy = envoys(roomy());
+        ClientResponse viaGrpc = roomy.get("grpc").handle(big).clientResponse();
+        assertThat(viaGrpc.status()).isEqualTo(400);
+        assertThat(viaGrpc.headers().values("x-greenshank-reason")).containsExactly("headers_too_large");
+        EnvoyOutcome viaHttp = roomy.get("http").handle(big);
+        assertThat(viaHttp.clientResponse().status()).isEqualTo(401);
+        assertThat(((AuthorizationCall.Http) viaHttp.authorizationCall().orElseThrow()).request().headers()
+                .contains("x-junk")).isFalse();
     }
 
     @Test
@@ -83,6 +124,18 @@ abstract class BadInputCases {
         }
         CheckResponse r = grpc.check("GET", "/x", h);
         assertThat(reason(r)).isEqualTo("too_many_headers");
+
+        DownstreamRequest.Builder many = DownstreamRequest.get("/x");
+        h.forEach(many::header);
+        DownstreamRequest request = many.build();
+        envoys(DocumentedEnvoy.istio()).forEach((protocol, envoy) -> {
+            EnvoyOutcome out = envoy.handle(request);
+            assertThat(out.clientResponse().status()).as(protocol).isEqualTo(431);
+            assertThat(out.authorizationCall()).as(protocol).isEmpty();
+        });
+        ClientResponse viaGrpc = envoys(roomy()).get("grpc").handle(request).clientResponse();
+        assertThat(viaGrpc.status()).isEqualTo(400);
+        assertThat(viaGrpc.headers().values("x-greenshank-reason")).containsExactly("too_many_headers");
     }
 
     @Test
@@ -120,6 +173,15 @@ abstract class BadInputCases {
         CheckResponse r = grpc.stub.withDeadlineAfter(5, TimeUnit.SECONDS).check(req);
         assertThat(deniedStatus(r)).isEqualTo(401);
         assertThat(reason(r)).isEqualTo("token_malformed");
+
+        // the same bytes from a client, through an Envoy with encode_raw_headers (HTTP/1 allows obs-text)
+        Envoy raw = Envoy.grpc(EnvoyConfig.of(DocumentedEnvoy.istio(),
+                ExtAuthzConfig.grpc().encodeRawHeaders(true).timeout(DocumentedEnvoy.TIMEOUT).build()),
+                GrpcChannelAuthorizationServer.over(grpc.channel));
+        ClientResponse c = raw.handle(DownstreamRequest.get("/x")
+                .header("authorization", "Bearer \u00c3(\u00ff.a.b").build()).clientResponse();
+        assertThat(c.status()).isEqualTo(401);
+        assertThat(c.headers().values("x-greenshank-reason")).containsExactly("token_malformed");
     }
 
     @Test
@@ -129,6 +191,15 @@ abstract class BadInputCases {
         String h = b64("{\"alg\":\"ES256\",\"kid\":\"x\"}");
         CheckResponse truncated = grpc.check("GET", "/x", Map.of("authorization", "Bearer " + h + ".eyJpc3MiOi"));
         assertThat(deniedStatus(truncated)).isEqualTo(401);
+
+        envoys(DocumentedEnvoy.istio()).forEach((protocol, envoy) -> {
+            ClientResponse tooBig = envoy.handle(DownstreamRequest.get("/x")
+                    .header("Authorization", "Bearer " + "a".repeat(40_000) + ".b.c").build()).clientResponse();
+            assertThat(tooBig.headers().values("x-greenshank-reason")).as(protocol).containsExactly("token_too_large");
+            ClientResponse cut = envoy.handle(DownstreamRequest.get("/x")
+                    .header("Authorization", "Bearer " + h + ".eyJpc3MiOi").build()).clientResponse();
+            assertThat(cut.status()).as(protocol).isEqualTo(401);
+        });
     }
 
     @Test
@@ -139,6 +210,12 @@ abstract class BadInputCases {
         CheckResponse r = grpc.check("GET", "/x", Map.of("authorization", "Bearer " + token));
         assertThat(reason(r)).isEqualTo("token_malformed");
         assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(2));
+
+        envoys(DocumentedEnvoy.istio()).forEach((protocol, envoy) -> {
+            EnvoyOutcome out = envoy.handle(DownstreamRequest.get("/x").header("Authorization", "Bearer " + token).build());
+            assertThat(out.clientResponse().headers().values("x-greenshank-reason")).as(protocol)
+                    .containsExactly("token_malformed");
+        });
     }
 
     @Test
@@ -151,6 +228,10 @@ abstract class BadInputCases {
                 .header("x-junk", "a".repeat(70 * 1024)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(mid.statusCode()).isEqualTo(400);
         assertThat(mid.headers().firstValue("x-greenshank-reason")).contains("headers_too_large");
+        // in front of the sidecar Envoy's own 60 KiB limit answers first
+        ClientResponse viaEnvoy = envoys(DocumentedEnvoy.istio()).get("http").handle(DownstreamRequest.get("/x")
+                .header("x-junk", "a".repeat(70 * 1024)).build()).clientResponse();
+        assertThat(viaEnvoy.status()).isEqualTo(431);
     }
 
     static String b64(String s) {
