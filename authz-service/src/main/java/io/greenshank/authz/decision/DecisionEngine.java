@@ -111,8 +111,8 @@ public final class DecisionEngine {
 
     /** The deny for a decision that did not finish in time or failed outside the engine. */
     public Decision error(CheckAttributes request, String reason) {
-        return new Decision(Decision.Outcome.ERROR, deny.errorStatus(), Decision.Denial.ERROR, reason, Optional.empty(), "",
-                Map.of(), List.of(), Map.of("x-greenshank-reason", reason),
+        return new Decision(Decision.Outcome.ERROR, deny.errorStatus(), Decision.Denial.ERROR, reason,
+                Optional.empty(), "", Map.of(), List.of(), Map.of("x-greenshank-reason", reason),
                 body(deny.errorStatus() == 503 ? "unavailable" : "forbidden", reason));
     }
 
@@ -153,8 +153,7 @@ public final class DecisionEngine {
 
     private Decision badRequest(String reason) {
         return new Decision(Decision.Outcome.DENY, 400, Decision.Denial.BAD_REQUEST, reason, Optional.empty(), "",
-                Map.of(), List.of(),
-                Map.of("x-greenshank-reason", reason), body("bad_request", reason));
+                Map.of(), List.of(), Map.of("x-greenshank-reason", reason), body("bad_request", reason));
     }
 
     private Optional<Identity> anonymous(CheckAttributes request) {
@@ -184,24 +183,8 @@ public final class DecisionEngine {
         if (result == null) {
             return error(request, "authorizer_error");
         }
-        switch (result.kind()) {
-            case ALLOW -> {
-                // below
-            }
-            case DENY -> {
-                // A policy refusal is a 403 whoever the caller is: a login would not change what policy says
-                // (an anonymous caller the policy wants authenticated is refused by the baseline, as CREDENTIAL_REQUIRED).
-                return new Decision(Decision.Outcome.DENY, 403, Decision.Denial.POLICY, result.reason(), identity,
-                        result.policy(), Map.of(), List.of(), Map.of("x-greenshank-reason", result.reason()),
-                        forbiddenBody(result.reason(), result.policy()));
-            }
-            case CREDENTIAL_REQUIRED -> {
-                return unauthenticated(request, result.reason(), "no credentials", result.policy(),
-                        Decision.Denial.CREDENTIAL_REQUIRED);
-            }
-            case BAD_REQUEST -> {
-                return badRequest(result.reason());
-            }
+        if (!result.allowed()) {
+            return refusal(request, identity, result);
         }
         Map<String, String> set = new LinkedHashMap<>();
         List<String> remove = removeNames;
@@ -216,8 +199,22 @@ public final class DecisionEngine {
             remove = removeNamesBesidesIdentity;
         }
         return new Decision(Decision.Outcome.ALLOW, 200, Decision.Denial.NONE, result.reason(), identity,
-                result.policy(), set, remove,
-                Map.of(), "");
+                result.policy(), set, remove, Map.of(), "");
+    }
+
+    /** The response for a refusing result: its kind, never its reason string or the caller, picks the status. */
+    private Decision refusal(CheckAttributes request, Optional<Identity> identity, AuthorizationResult result) {
+        return switch (result.kind()) {
+            // A policy refusal is a 403 whoever the caller is: a login would not change what policy says (an
+            // anonymous caller that must authenticate is refused as CREDENTIAL_REQUIRED, by the baseline).
+            case DENY -> new Decision(Decision.Outcome.DENY, 403, Decision.Denial.POLICY, result.reason(), identity,
+                    result.policy(), Map.of(), List.of(), Map.of("x-greenshank-reason", result.reason()),
+                    forbiddenBody(result.reason(), result.policy()));
+            case CREDENTIAL_REQUIRED -> unauthenticated(request, result.reason(), "no credentials", result.policy(),
+                    Decision.Denial.CREDENTIAL_REQUIRED);
+            case BAD_REQUEST -> badRequest(result.reason());
+            case ALLOW -> throw new IllegalStateException("not a refusal");
+        };
     }
 
     private Decision rejected(CheckAttributes request, TokenRejectedException e) {
