@@ -310,10 +310,18 @@ abstract class RequestSemanticsCases {
         check("GET", "/open/x", Map.of("x-a", "a\nb"));
         check("GET", "/nowhere", Map.of());
         check("GET", "/api/namespaces/team/notebooks", Map.of());
+        String id = UUID.randomUUID().toString();
+        HttpResponse<String> peer = httpCheck("GET", "/open/x", Map.of(RequestSemanticsProfile.PEER_HEADER, "a, b",
+                "x-request-id", id));
+        assertThat(peer.statusCode()).isEqualTo(400);
+        JsonNode line = logLine(id);
+        assertThat(line.get("reason").asText()).isEqualTo("peer_address_invalid");
+        assertThat(line.get("denial").asText()).isEqualTo("bad_request");
+        assertThat(line.get("protocol").asText()).isEqualTo("http");
         String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         for (String reason : new String[] {"method_invalid", "path_rejected", "header_invalid", "policy_no_match",
-                "rbac_requires_identity"}) {
+                "rbac_requires_identity", "peer_address_invalid"}) {
             assertThat(metrics).contains("greenshank_authz_decisions_total{outcome=\"deny\",reason=\"" + reason + "\"");
         }
     }
@@ -333,6 +341,20 @@ abstract class RequestSemanticsCases {
         assertThat(policy.body()).contains("\"reason\":\"policy_no_match\"");
         assertThat(httpCheck("GET", "/api/namespaces/team/notebooks", Map.of()).statusCode()).isEqualTo(401);
         assertThat(httpCheck("GET", "/shop/a/basket", Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void http_protocol_smuggled_identity_headers_in_odd_casing_are_stripped_never_believed() throws Exception {
+        HttpResponse<String> anonymous = httpCheck("GET", "/open/x", Map.of("KubeFlow-UserID", "root@example.com",
+                "KUBEFLOW-GROUPS", "admins"));
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.headers().firstValue("kubeflow-userid")).isEmpty();
+        assertThat(anonymous.headers().firstValue("x-envoy-auth-headers-to-remove")).get().asString()
+                .contains("kubeflow-userid").contains("kubeflow-groups");
+        HttpResponse<String> withToken = httpCheck("GET", "/open/x", Map.of("Authorization",
+                "Bearer " + mint("bob@example.com"), "KubeFlow-UserID", "root@example.com"));
+        assertThat(withToken.statusCode()).isEqualTo(200);
+        assertThat(withToken.headers().allValues("kubeflow-userid")).containsExactly("bob@example.com");
     }
 
     @Test
