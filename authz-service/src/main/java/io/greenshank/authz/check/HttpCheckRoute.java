@@ -4,6 +4,7 @@ import io.greenshank.authz.config.AuthzConfig;
 import io.greenshank.authz.decision.CheckAttributes;
 import io.greenshank.authz.decision.Decision;
 import io.greenshank.authz.mesh.ForwardedClientCert;
+import io.greenshank.authz.mesh.ForwardedFor;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -21,7 +22,8 @@ import java.util.concurrent.CompletionStage;
  * Envoy's HTTP ext_authz protocol ({@code http_service}): Envoy sends the original method, {@code path_prefix} +
  * original path, and headers; 200 allows, and the identity headers in our response are copied upstream (list them in
  * {@code allowed_upstream_headers}); {@code x-envoy-auth-headers-to-remove} names the client copies to strip; any
- * other status is the client's deny response.
+ * other status is the client's deny response. The protocol carries no peer address: {@code source.ip} comes only from
+ * {@code greenshank.authz.mesh.http-peer-address-header}, when configured.
  */
 @ApplicationScoped
 public class HttpCheckRoute {
@@ -38,20 +40,36 @@ public class HttpCheckRoute {
     void register(@Observes Router router) {
         String prefix = config.httpPathPrefix();
         boolean trustXfcc = config.mesh().trustForwardedClientCert();
-        router.route(prefix + "/*").order(-1000).handler(ctx -> handle(ctx, prefix, trustXfcc));
+        String peerHeader = config.mesh().httpPeerAddressHeader().map(n -> n.toLowerCase(Locale.ROOT)).orElse(null);
+        router.route(prefix + "/*").order(-1000).handler(ctx -> handle(ctx, prefix, trustXfcc, peerHeader));
     }
 
-    private void handle(RoutingContext ctx, String prefix, boolean trustXfcc) {
+    private void handle(RoutingContext ctx, String prefix, boolean trustXfcc, String peerHeader) {
         HttpServerRequest req = ctx.request();
         CheckAttributes attributes;
+        boolean peerInvalid = false;
         try {
             attributes = toAttributes(req, prefix);
+            if (peerHeader != null) {
+                String peer = attributes.header(peerHeader);
+                if (peer != null) {
+                    String address = peer.trim();
+                    if (ForwardedFor.isIpLiteral(address)) {
+                        attributes = attributes.withSourceAddress(address);
+                    } else {
+                        peerInvalid = true;
+                    }
+                }
+            }
         } catch (RuntimeException e) {
             attributes = new CheckAttributes("http", "", "", "", "", "", null, null, null, "", null);
         }
         CompletionStage<Decision> decided;
         String xfcc = trustXfcc ? attributes.header(XFCC) : null;
-        if (xfcc == null) {
+        if (peerInvalid) {
+            // The configured header is Envoy's to set: a value that is not one address means it is not (only) Envoy's.
+            decided = dispatcher.refuse(attributes, "peer_address_invalid");
+        } else if (xfcc == null) {
             decided = dispatcher.check(attributes);
         } else {
             try {
@@ -89,9 +107,11 @@ public class HttpCheckRoute {
             host = req.authority() == null ? "" : req.authority().toString(); // HTTP/2 carries :authority instead
         }
         String scheme = headers.getOrDefault("x-forwarded-proto", "");
-        CheckAttributes.Peer source = new CheckAttributes.Peer("", headers.getOrDefault("x-envoy-external-address", ""), 0);
-        return new CheckAttributes("http", req.method().name(), scheme, host, pathQuery[0], pathQuery[1], headers, source,
-                null, "", null);
+        // Envoy's http_service sends the request's method, path and headers, never the peer's address: source.ip is
+        // unknown unless greenshank.authz.mesh.http-peer-address-header names a header Envoy sets (see handle). No
+        // client-writable header (x-envoy-external-address, x-forwarded-for, x-real-ip) is taken for it.
+        return new CheckAttributes("http", req.method().name(), scheme, host, pathQuery[0], pathQuery[1], headers,
+                CheckAttributes.Peer.UNKNOWN, null, "", null);
     }
 
     static void write(HttpServerResponse resp, Decision d) {

@@ -139,6 +139,10 @@ public class AuthzBeans {
     DecisionEngine engine(AuthzConfig config, JwtVerifier verifier, VerifiedTokenCache cache, DecisionMetrics metrics,
                           Authorizer authorizer) {
         AuthzConfig.Headers h = config.headers();
+        if (config.mesh().xffNumTrustedHops() < 0) {
+            throw new IllegalArgumentException("greenshank.authz.mesh.xff-num-trusted-hops must be 0 or more, not "
+                    + config.mesh().xffNumTrustedHops());
+        }
         return new DecisionEngine(
                 new CredentialExtractor(config.credentials().cookie(), config.credentials().headers().orElse(List.of())),
                 new TokenAuthenticator(verifier, cache, metrics::cacheLookup),

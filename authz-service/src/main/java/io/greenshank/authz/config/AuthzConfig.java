@@ -178,6 +178,23 @@ public interface AuthzConfig {
          */
         @WithDefault("false")
         boolean trustForwardedClientCert();
+
+        /**
+         * {@code remote.ip} / {@code remoteIpBlocks}: 0 (the default) is the direct peer; N &gt; 0 is the entry N
+         * places from the right of the {@code x-forwarded-for} header the Check carries (the N rightmost skipped).
+         * Set it to the calling Envoy's {@code xff_num_trusted_hops} (Istio: {@code numTrustedProxies}). Named after
+         * Envoy's setting; see docs/authz-service.md for the worked example.
+         */
+        @WithDefault("0")
+        int xffNumTrustedHops();
+
+        /**
+         * HTTP protocol only: the header carrying the downstream peer address ({@code source.ip}), which Envoy's
+         * {@code http_service} does not send by itself. Only safe when Envoy sets it, overwriting any client copy
+         * (e.g. a header_mutation filter before ext_authz with {@code %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%}).
+         * Unset (the default): over HTTP the peer address is unknown.
+         */
+        Optional<String> httpPeerAddressHeader();
     }
 
     interface DevIssuer {

@@ -4,7 +4,10 @@ import io.greenshank.identity.Identity;
 
 import java.util.Optional;
 
-/** The default authorization stage: any authenticated caller passes; anonymous callers reach public paths only. */
+/**
+ * The default authorization stage, and the authentication baseline of the policy engine: any authenticated caller
+ * passes; anonymous callers reach public paths only, and elsewhere a credential is required (401).
+ */
 public final class AuthenticatedOrPublicAuthorizer implements Authorizer {
 
     public static final String POLICY = "default/authenticated-or-public";
@@ -23,6 +26,6 @@ public final class AuthenticatedOrPublicAuthorizer implements Authorizer {
         if (publicPaths.matches(request.path())) {
             return AuthorizationResult.allow("public_path", POLICY);
         }
-        return AuthorizationResult.deny("no_credentials", POLICY);
+        return AuthorizationResult.credentialRequired("no_credentials", POLICY);
     }
 }

@@ -49,6 +49,12 @@ public record CheckAttributes(String protocol, String method, String scheme, Str
                 new Peer(principal, source.address(), source.port()), destination, sni, contextExtensions);
     }
 
+    /** The same request with the source peer's address replaced. */
+    public CheckAttributes withSourceAddress(String address) {
+        return new CheckAttributes(protocol, method, scheme, host, path, query, headers,
+                new Peer(source.principal(), address, source.port()), destination, sni, contextExtensions);
+    }
+
     public String header(String lowerCaseName) {
         return headers.get(lowerCaseName);
     }

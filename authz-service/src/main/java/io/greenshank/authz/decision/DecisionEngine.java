@@ -4,6 +4,7 @@ import io.greenshank.authz.credential.Credential;
 import io.greenshank.authz.credential.CredentialExtractor;
 import io.greenshank.authz.jwt.TokenAuthenticator;
 import io.greenshank.authz.observe.Json;
+import io.greenshank.authz.path.PathNormalizer;
 import io.greenshank.identity.Identity;
 import io.greenshank.identity.IdentityHeaders;
 import io.greenshank.identity.SpiffeId;
@@ -21,8 +22,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The decision core both ext_authz protocols share: limits → credential → authentication (cache, then verification)
- * → mesh peer → {@link Authorizer} → response. Fails closed: every exception is a deny with the error status.
+ * The decision core both ext_authz protocols share: screening (limits, method, path, header syntax: 400) → credential
+ * → authentication (cache, then verification) → mesh peer → {@link Authorizer} → response. The authorizer's
+ * {@link AuthorizationResult.Kind} picks the status: 403 for a policy refusal whoever the caller is, 401 (or the login
+ * redirect) only where a credential is required and absent or refused, 400 for a request that cannot be judged.
+ * Fails closed: every exception is a deny with the error status.
  */
 public final class DecisionEngine {
 
@@ -64,7 +68,7 @@ public final class DecisionEngine {
             return null;
         }
         try {
-            Decision refused = checkLimits(request);
+            Decision refused = screen(request);
             if (refused != null) {
                 return refused;
             }
@@ -82,7 +86,7 @@ public final class DecisionEngine {
     /** The full decision; may block briefly (JWKS refetch on an unknown kid, a blocking authorizer). */
     public Decision decide(CheckAttributes request) {
         try {
-            Decision refused = checkLimits(request);
+            Decision refused = screen(request);
             if (refused != null) {
                 return refused;
             }
@@ -107,22 +111,37 @@ public final class DecisionEngine {
 
     /** The deny for a decision that did not finish in time or failed outside the engine. */
     public Decision error(CheckAttributes request, String reason) {
-        return new Decision(Decision.Outcome.ERROR, deny.errorStatus(), reason, Optional.empty(), "",
-                Map.of(), List.of(), Map.of("x-greenshank-reason", reason),
+        return new Decision(Decision.Outcome.ERROR, deny.errorStatus(), Decision.Denial.ERROR, reason,
+                Optional.empty(), "", Map.of(), List.of(), Map.of("x-greenshank-reason", reason),
                 body(deny.errorStatus() == 503 ? "unavailable" : "forbidden", reason));
     }
 
-    private Decision checkLimits(CheckAttributes request) {
+    /**
+     * Refuses, before any credential is looked at, what Envoy's codec would never have let through or what cannot be
+     * judged: size limits first (they bound the rest of the work), then the method, the path and header syntax.
+     */
+    private Decision screen(CheckAttributes request) {
         Map<String, String> headers = request.headers();
         if (headers.size() > limits.maxHeaders()) {
             return badRequest("too_many_headers");
         }
-        long bytes = request.path().length() + (long) request.query().length();
+        long bytes = request.path().length() + (long) request.query().length() + request.method().length();
         for (Map.Entry<String, String> h : headers.entrySet()) {
             bytes += h.getKey().length() + h.getValue().length();
         }
         if (bytes > limits.maxHeaderBytes()) {
             return badRequest("headers_too_large");
+        }
+        if (!RequestSyntax.isMethod(request.method())) {
+            return badRequest("method_invalid");
+        }
+        if (PathNormalizer.malformed(request.path()) != null) {
+            return badRequest("path_rejected");
+        }
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (!RequestSyntax.isHeaderName(h.getKey()) || !RequestSyntax.isHeaderValue(h.getValue())) {
+                return badRequest("header_invalid");
+            }
         }
         return null;
     }
@@ -133,8 +152,8 @@ public final class DecisionEngine {
     }
 
     private Decision badRequest(String reason) {
-        return new Decision(Decision.Outcome.DENY, 400, reason, Optional.empty(), "", Map.of(), List.of(),
-                Map.of("x-greenshank-reason", reason), body("bad_request", reason));
+        return new Decision(Decision.Outcome.DENY, 400, Decision.Denial.BAD_REQUEST, reason, Optional.empty(), "",
+                Map.of(), List.of(), Map.of("x-greenshank-reason", reason), body("bad_request", reason));
     }
 
     private Optional<Identity> anonymous(CheckAttributes request) {
@@ -165,26 +184,37 @@ public final class DecisionEngine {
             return error(request, "authorizer_error");
         }
         if (!result.allowed()) {
-            if (identity.isEmpty()) {
-                return unauthenticated(request, result.reason(), "no credentials", result.policy());
-            }
-            return new Decision(Decision.Outcome.DENY, 403, result.reason(), identity, result.policy(), Map.of(),
-                    List.of(), Map.of("x-greenshank-reason", result.reason()),
-                    forbiddenBody(result.reason(), result.policy()));
+            return refusal(request, identity, result);
         }
         Map<String, String> set = new LinkedHashMap<>();
         List<String> remove = removeNames;
         if (identity.isPresent()) {
             String user = identityHeaders.userValue(identity.get());
             if (!headerSafe(user)) {
-                return unauthenticated(request, "user_claim_invalid", "the user name cannot be sent as a header", result.policy());
+                return unauthenticated(request, "user_claim_invalid", "the user name cannot be sent as a header",
+                        result.policy(), Decision.Denial.CREDENTIAL_INVALID);
             }
             set.put(identityHeaders.userHeader(), user);
             set.put(identityHeaders.groupsHeader(), identityHeaders.groupsValue(identity.get()));
             remove = removeNamesBesidesIdentity;
         }
-        return new Decision(Decision.Outcome.ALLOW, 200, result.reason(), identity, result.policy(), set, remove,
-                Map.of(), "");
+        return new Decision(Decision.Outcome.ALLOW, 200, Decision.Denial.NONE, result.reason(), identity,
+                result.policy(), set, remove, Map.of(), "");
+    }
+
+    /** The response for a refusing result: its kind, never its reason string or the caller, picks the status. */
+    private Decision refusal(CheckAttributes request, Optional<Identity> identity, AuthorizationResult result) {
+        return switch (result.kind()) {
+            // A policy refusal is a 403 whoever the caller is: a login would not change what policy says (an
+            // anonymous caller that must authenticate is refused as CREDENTIAL_REQUIRED, by the baseline).
+            case DENY -> new Decision(Decision.Outcome.DENY, 403, Decision.Denial.POLICY, result.reason(), identity,
+                    result.policy(), Map.of(), List.of(), Map.of("x-greenshank-reason", result.reason()),
+                    forbiddenBody(result.reason(), result.policy()));
+            case CREDENTIAL_REQUIRED -> unauthenticated(request, result.reason(), "no credentials", result.policy(),
+                    Decision.Denial.CREDENTIAL_REQUIRED);
+            case BAD_REQUEST -> badRequest(result.reason());
+            case ALLOW -> throw new IllegalStateException("not a refusal");
+        };
     }
 
     private Decision rejected(CheckAttributes request, TokenRejectedException e) {
@@ -192,10 +222,11 @@ public final class DecisionEngine {
         if (r.isServerSide()) {
             return error(request, r.code());
         }
-        return unauthenticated(request, r.code(), r.description(), "");
+        return unauthenticated(request, r.code(), r.description(), "", Decision.Denial.CREDENTIAL_INVALID);
     }
 
-    private Decision unauthenticated(CheckAttributes request, String reason, String description, String policy) {
+    private Decision unauthenticated(CheckAttributes request, String reason, String description, String policy,
+                                     Decision.Denial denial) {
         Map<String, String> client = new LinkedHashMap<>();
         client.put("x-greenshank-reason", reason);
         if (deny.loginUrl().isPresent() && isBrowser(request)) {
@@ -204,13 +235,13 @@ public final class DecisionEngine {
             client.put("location", login + (login.indexOf('?') < 0 ? '?' : '&') + deny.returnParam() + "="
                     + URLEncoder.encode(original, StandardCharsets.UTF_8));
             client.put("cache-control", "no-store");
-            return new Decision(Decision.Outcome.DENY, 302, reason, Optional.empty(), policy, Map.of(), List.of(),
-                    client, "");
+            return new Decision(Decision.Outcome.DENY, 302, denial, reason, Optional.empty(), policy, Map.of(),
+                    List.of(), client, "");
         }
         client.put("www-authenticate", "Bearer realm=\"" + deny.realm() + "\", error=\"invalid_token\", error_description=\""
                 + description + "\"");
-        return new Decision(Decision.Outcome.DENY, 401, reason, Optional.empty(), policy, Map.of(), List.of(), client,
-                body("unauthenticated", reason));
+        return new Decision(Decision.Outcome.DENY, 401, denial, reason, Optional.empty(), policy, Map.of(), List.of(),
+                client, body("unauthenticated", reason));
     }
 
     private static boolean isBrowser(CheckAttributes request) {

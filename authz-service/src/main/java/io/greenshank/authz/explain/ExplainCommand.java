@@ -3,6 +3,7 @@ package io.greenshank.authz.explain;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.greenshank.authz.decision.PublicPaths;
 import io.greenshank.authz.path.PathNormalization;
 import io.greenshank.authz.path.PathNormalizer;
 import io.greenshank.authz.policy.Destination;
@@ -20,9 +21,12 @@ import java.util.Map;
 
 /**
  * {@code greenshank-explain --policies <dir> [--policies <dir>]... [--routes <file>] [--root-namespace ns]
- * [--normalization BASE|MERGE_SLASHES|DECODE_AND_MERGE_SLASHES] [--json] <request.json | ->}: prints the decision for
- * the request (see {@link ExplainRequest}) and the trace of every policy considered. Exit status 0 for allow, 3 for
- * deny, 1 for usage or input errors.
+ * [--normalization BASE|MERGE_SLASHES|DECODE_AND_MERGE_SLASHES] [--public-paths /healthz,/readyz]
+ * [--no-require-authentication] [--authenticate-peers] [--json] <request.json | ->}: prints the decision for the
+ * request (see {@link ExplainRequest}), the response the Check would get (status and kind of refusal) and the trace
+ * of every policy considered. The authentication flags mirror {@code greenshank.authz.public-paths},
+ * {@code greenshank.policy.require-authentication} and {@code greenshank.authz.mesh.authenticate-peers} (defaults as
+ * the service's). Exit status 0 for allow, 3 for deny, 1 for usage or input errors.
  */
 public final class ExplainCommand {
 
@@ -37,6 +41,9 @@ public final class ExplainCommand {
         String root = "istio-system";
         PathNormalization mode = PathNormalization.BASE;
         boolean json = false;
+        boolean requireAuthentication = true;
+        boolean authenticatePeers = false;
+        java.util.List<String> publicPaths = java.util.List.of("/healthz", "/readyz");
         Path routes = null;
         String requestArg = null;
         java.util.List<Path> dirs = new java.util.ArrayList<>();
@@ -48,6 +55,9 @@ public final class ExplainCommand {
                     case "--root-namespace" -> root = args[++i];
                     case "--normalization" -> mode = PathNormalization.valueOf(args[++i]);
                     case "--json" -> json = true;
+                    case "--public-paths" -> publicPaths = java.util.List.of(args[++i].split(","));
+                    case "--no-require-authentication" -> requireAuthentication = false;
+                    case "--authenticate-peers" -> authenticatePeers = true;
                     default -> requestArg = args[i];
                 }
             }
@@ -56,7 +66,8 @@ public final class ExplainCommand {
             return 1;
         }
         if (requestArg == null) {
-            err.println("usage: greenshank-explain --policies <dir> [--routes <file>] [--json] <request.json | ->");
+            err.println("usage: greenshank-explain --policies <dir> [--routes <file>] [--public-paths <p,...>]"
+                    + " [--no-require-authentication] [--authenticate-peers] [--json] <request.json | ->");
             return 1;
         }
         ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -78,7 +89,8 @@ public final class ExplainCommand {
         }
         PolicySet set = store.current();
         set.rejections().forEach(r -> err.println("warning: " + r));
-        Explanation e = new Explainer(set, table, new PathNormalizer(mode), Destination.of("default", Map.of()))
+        Explanation e = new Explainer(set, table, new PathNormalizer(mode), Destination.of("default", Map.of()),
+                new Explainer.Baseline(requireAuthentication, new PublicPaths(publicPaths), authenticatePeers))
                 .explain(request);
         if (json) {
             try {
@@ -90,6 +102,6 @@ public final class ExplainCommand {
         } else {
             out.print(e.render());
         }
-        return e.decision().allowed() ? 0 : 3;
+        return e.status() == 200 ? 0 : 3;
     }
 }

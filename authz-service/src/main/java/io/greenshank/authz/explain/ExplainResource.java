@@ -1,5 +1,7 @@
 package io.greenshank.authz.explain;
 
+import io.greenshank.authz.config.AuthzConfig;
+import io.greenshank.authz.decision.PublicPaths;
 import io.greenshank.authz.policy.Destination;
 import io.greenshank.authz.policy.enforce.PolicyConfig;
 import io.greenshank.authz.policy.enforce.PolicyRuntime;
@@ -11,12 +13,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code POST /explain}: the decision and full trace for a described request, judged by the live policies. */
+/**
+ * {@code POST /explain}: the decision and full trace for a described request, judged by the live policies and the
+ * live authentication settings; the response's {@code status} / {@code denial} are what the Check would answer.
+ */
 @Path("/explain")
 public class ExplainResource {
 
     @Inject
     PolicyRuntime runtime;
+
+    @Inject
+    AuthzConfig authz;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -28,7 +36,9 @@ public class ExplainResource {
         }
         PolicyConfig.Destination d = config.destination();
         return new Explainer(runtime.policies(), runtime.routes(), runtime.normalizer(),
-                new Destination(d.namespace(), d.service().orElse(""), d.labels(), "", 0)).explain(request);
+                new Destination(d.namespace(), d.service().orElse(""), d.labels(), "", 0),
+                new Explainer.Baseline(config.requireAuthentication(), new PublicPaths(authz.publicPaths()),
+                        authz.mesh().authenticatePeers())).explain(request);
     }
 
     @POST

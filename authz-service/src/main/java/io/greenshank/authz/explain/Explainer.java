@@ -2,6 +2,10 @@ package io.greenshank.authz.explain;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greenshank.authz.decision.CheckAttributes;
+import io.greenshank.authz.decision.Decision.Denial;
+import io.greenshank.authz.decision.PublicPaths;
+import io.greenshank.authz.decision.RequestSyntax;
 import io.greenshank.authz.path.Hosts;
 import io.greenshank.authz.path.PathNormalizer;
 import io.greenshank.authz.path.RejectedPathException;
@@ -9,6 +13,7 @@ import io.greenshank.authz.policy.Decision;
 import io.greenshank.authz.policy.Destination;
 import io.greenshank.authz.policy.PolicyRequest;
 import io.greenshank.authz.policy.PolicySet;
+import io.greenshank.authz.policy.enforce.PolicyAuthorizer;
 import io.greenshank.authz.route.RouteMatch;
 import io.greenshank.authz.route.RouteTable;
 import io.greenshank.authz.sar.ResourceAttributes;
@@ -22,8 +27,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Judges an {@link ExplainRequest} exactly as a Check would be judged, keeping every step. Never calls out. */
+/**
+ * Judges an {@link ExplainRequest} exactly as a Check would be judged, keeping every step: the screening (a method
+ * or path that cannot be judged is a 400), the authentication baseline (an anonymous caller off the public paths
+ * needs a credential: 401), policy (a refusal is a 403), and the Kubernetes RBAC step of the route (named, not
+ * called). Never calls out.
+ */
 public final class Explainer {
+
+    /**
+     * The authentication settings a Check is judged under ({@code greenshank.policy.require-authentication},
+     * {@code greenshank.authz.public-paths}, {@code greenshank.authz.mesh.authenticate-peers}).
+     */
+    public record Baseline(boolean requireAuthentication, PublicPaths publicPaths, boolean authenticatePeers) {
+
+        /** The service's defaults. */
+        public static final Baseline DEFAULT = new Baseline(true, new PublicPaths(List.of("/healthz", "/readyz")),
+                false);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,25 +52,35 @@ public final class Explainer {
     private final RouteTable routes;
     private final PathNormalizer normalizer;
     private final Destination fallback;
+    private final Baseline baseline;
 
     public Explainer(PolicySet policies, RouteTable routes, PathNormalizer normalizer, Destination fallback) {
+        this(policies, routes, normalizer, fallback, Baseline.DEFAULT);
+    }
+
+    public Explainer(PolicySet policies, RouteTable routes, PathNormalizer normalizer, Destination fallback,
+                     Baseline baseline) {
         this.policies = policies;
         this.routes = routes;
         this.normalizer = normalizer;
         this.fallback = fallback;
+        this.baseline = baseline;
     }
 
     public Explanation explain(ExplainRequest q) {
         String method = q.method() == null ? "GET" : q.method().toUpperCase(Locale.ROOT);
-        String host = Hosts.normalize(q.host() == null ? "" : q.host());
+        String rawPath = q.path() == null ? "/" : q.path();
+        if (!RequestSyntax.isMethod(method)) {
+            return Explanation.refusedBeforePolicy(rawPath, "method '" + method + "' is not an HTTP token", fallback,
+                    "method_invalid");
+        }
         String path;
         try {
-            path = normalizer.normalize(q.path() == null ? "/" : q.path()).path();
+            path = normalizer.normalize(rawPath).path();
         } catch (RejectedPathException e) {
-            return new Explanation(String.valueOf(q.path()), e.getMessage(), -1, fallback,
-                    new Decision(false, null, "", -1, "path-rejected", e.getMessage(), false, List.of()), null, null);
+            return Explanation.refusedBeforePolicy(rawPath, e.getMessage(), fallback, "path_rejected");
         }
-        Optional<RouteMatch> route = routes.match(method, host, path);
+        Optional<RouteMatch> route = routes.match(method, host(q), path);
         Destination d;
         if (q.destination() != null && q.destination().namespace() != null) {
             ExplainRequest.DestinationSpec s = q.destination();
@@ -59,9 +90,9 @@ public final class Explainer {
         } else {
             d = fallback;
         }
-        Optional<Identity> identity = identity(q);
+        Optional<Identity> identity = identity(q, baseline.authenticatePeers());
         PolicyRequest r = PolicyRequest.builder().sourcePrincipal(q.sourcePrincipal()).sourceIp(q.sourceIp())
-                .remoteIp(q.remoteIp()).identity(identity.orElse(null)).method(method).host(host).path(path)
+                .remoteIp(q.remoteIp()).identity(identity.orElse(null)).method(method).host(host(q)).path(path)
                 .headers(lower(q.headers())).sni(q.sni()).destination(d).build();
         Decision decision = policies.evaluate(r, true);
         ResourceAttributes resource = route.flatMap(RouteMatch::resource).orElse(null);
@@ -70,7 +101,26 @@ public final class Explainer {
             review = JSON.convertValue(SubjectAccessReviewer.requestFor(ReviewSubject.of(identity.get()), resource),
                     new TypeReference<Map<String, Object>>() { });
         }
-        return new Explanation(path, "", route.map(RouteMatch::index).orElse(-1), d, decision, resource, review);
+        int routeIndex = route.map(RouteMatch::index).orElse(-1);
+        String publicPath = CheckAttributes.splitTarget(rawPath)[0];
+        if (identity.isEmpty() && baseline.requireAuthentication() && !baseline.publicPaths().matches(publicPath)) {
+            return new Explanation(path, "", routeIndex, d, decision, resource, review, 401,
+                    Denial.CREDENTIAL_REQUIRED.tag(), "no_credentials", false);
+        }
+        if (!decision.allowed()) {
+            return new Explanation(path, "", routeIndex, d, decision, resource, review, 403, Denial.POLICY.tag(),
+                    PolicyAuthorizer.reason(decision), true);
+        }
+        if (resource != null && identity.isEmpty()) {
+            return new Explanation(path, "", routeIndex, d, decision, resource, review, 401,
+                    Denial.CREDENTIAL_REQUIRED.tag(), "rbac_requires_identity", true);
+        }
+        return new Explanation(path, "", routeIndex, d, decision, resource, review, 200, Denial.NONE.tag(),
+                PolicyAuthorizer.reason(decision), true);
+    }
+
+    private static String host(ExplainRequest q) {
+        return Hosts.normalize(q.host() == null ? "" : q.host());
     }
 
     private static Map<String, String> lower(Map<String, String> headers) {
@@ -82,9 +132,9 @@ public final class Explainer {
         return out;
     }
 
-    private static Optional<Identity> identity(ExplainRequest q) {
+    private static Optional<Identity> identity(ExplainRequest q, boolean authenticatePeers) {
         if (q.user() == null || q.user().isBlank()) {
-            return q.sourcePrincipal() == null ? Optional.empty()
+            return q.sourcePrincipal() == null || !authenticatePeers ? Optional.empty()
                     : SpiffeId.parse(q.sourcePrincipal()).map(Identity::ofMeshPeer);
         }
         boolean token = q.issuer() != null && !q.issuer().isBlank();

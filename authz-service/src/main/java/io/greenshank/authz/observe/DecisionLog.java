@@ -8,7 +8,9 @@ import java.time.Instant;
 
 /**
  * One JSON line per Check on the {@code greenshank.decision} logger: who, what, verdict, why, how long. Never a token,
- * a cookie or a query string (which may carry {@code access_token}).
+ * a cookie or a query string (which may carry {@code access_token}). A refusal also says which kind it is
+ * ({@code "denial"}: {@code credential_required}, {@code credential_invalid}, {@code policy}, {@code bad_request},
+ * {@code error}; see {@link Decision.Denial}); an allow has no {@code denial} field.
  */
 public final class DecisionLog {
 
@@ -29,6 +31,9 @@ public final class DecisionLog {
         field(b, "protocol", r.protocol());
         field(b, "decision", d.outcome().tag());
         b.append(",\"status\":").append(d.status());
+        if (d.denial() != Decision.Denial.NONE) {
+            field(b, "denial", d.denial().tag());
+        }
         field(b, "reason", d.reason());
         field(b, "policy", d.policy());
         field(b, "user", d.identity().map(i -> i.user()).orElse(""));

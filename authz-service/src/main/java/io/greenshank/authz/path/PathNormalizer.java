@@ -24,6 +24,29 @@ public final class PathNormalizer {
         return mode;
     }
 
+    /**
+     * Why a request path (without query) must not be judged in any normalization mode, or null when it may be: empty,
+     * a control character, {@code %00}, or not starting with {@code /} or {@code \}. Allocation-free, for the
+     * screening every Check gets before authentication; {@link #normalize} applies the same rules (and, in
+     * {@link PathNormalization#NONE}, refuses a leading {@code \} too).
+     */
+    public static String malformed(String path) {
+        if (path == null || path.isEmpty()) {
+            return "empty path";
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return "control character in path";
+            }
+        }
+        if (containsEncodedNul(path)) {
+            return "%00 in path";
+        }
+        char first = path.charAt(0);
+        return first == '/' || first == '\\' ? null : "path must start with '/'";
+    }
+
     public RequestTarget normalize(String rawTarget) throws RejectedPathException {
         if (rawTarget == null || rawTarget.isEmpty()) {
             throw new RejectedPathException("empty path");

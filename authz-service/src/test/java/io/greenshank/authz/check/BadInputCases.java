@@ -158,9 +158,10 @@ abstract class BadInputCases {
     }
 
     @Test
-    void empty_check_request_with_no_attributes_is_an_unauthenticated_deny() {
+    void empty_check_request_with_no_attributes_is_a_bad_request() {
         CheckResponse r = grpc.stub.withDeadlineAfter(5, TimeUnit.SECONDS).check(CheckRequest.getDefaultInstance());
-        assertThat(deniedStatus(r)).isEqualTo(401);
+        assertThat(deniedStatus(r)).isEqualTo(400);
+        assertThat(reason(r)).isEqualTo("method_invalid");
     }
 
     @Test

@@ -88,8 +88,12 @@ class DecisionEngineTest {
     }
 
     static CheckAttributes request(String path, Map<String, String> headers, String principal) {
+        return request("GET", path, headers, principal);
+    }
+
+    static CheckAttributes request(String method, String path, Map<String, String> headers, String principal) {
         String[] pq = CheckAttributes.splitTarget(path);
-        return new CheckAttributes("grpc", "GET", "https", "kf.example.test", pq[0], pq[1], headers,
+        return new CheckAttributes("grpc", method, "https", "kf.example.test", pq[0], pq[1], headers,
                 new CheckAttributes.Peer(principal, "10.0.0.7", 51000), null, "kf.example.test", Map.of());
     }
 
@@ -245,6 +249,136 @@ class DecisionEngineTest {
         assertThat(engine().decide(request("/x", many)).reason()).isEqualTo("too_many_headers");
         assertThat(engine().decide(request("/x", Map.of("x-big", "a".repeat(1 << 20)))).reason()).isEqualTo("headers_too_large");
         assertThat(engine().decide(request("/x", Map.of("x-big", "a".repeat(1 << 20)))).status()).isEqualTo(400);
+    }
+
+    /** An authorizer that counts its calls and answers with a fixed kind. */
+    static Authorizer answering(AtomicInteger calls, AuthorizationResult answer) {
+        return (req, id) -> {
+            calls.incrementAndGet();
+            return answer;
+        };
+    }
+
+    @Test
+    void a_policy_refusal_is_403_even_for_an_anonymous_caller_or_a_bare_mesh_peer() {
+        AtomicInteger calls = new AtomicInteger();
+        DecisionEngine e = engine(answering(calls, AuthorizationResult.deny("policy_no_match", "ns/p#0")),
+                Optional.of(URI.create("https://login.example.test/auth")), 503, false);
+        Decision anonymous = e.decide(request("/x", Map.of("accept", "text/html")));
+        assertThat(anonymous.status()).as("no login redirect: a login would not change the policy").isEqualTo(403);
+        assertThat(anonymous.denial()).isEqualTo(Decision.Denial.POLICY);
+        assertThat(anonymous.clientHeaders()).doesNotContainKeys("www-authenticate", "location");
+        assertThat(anonymous.body()).contains("\"policy\":\"ns/p#0\"");
+        Decision meshPeer = e.decide(request("/x", Map.of(), "spiffe://cluster.local/ns/a/sa/b"));
+        assertThat(meshPeer.status()).isEqualTo(403);
+        assertThat(meshPeer.reason()).isEqualTo("policy_no_match");
+    }
+
+    @Test
+    void credential_required_is_401_or_the_login_redirect_and_says_so() {
+        AtomicInteger calls = new AtomicInteger();
+        DecisionEngine e = engine(answering(calls, AuthorizationResult.credentialRequired("rbac_requires_identity",
+                "route#0")), Optional.of(URI.create("https://login.example.test/auth")), 503, false);
+        Decision api = e.decide(request("/api", Map.of()));
+        assertThat(api.status()).isEqualTo(401);
+        assertThat(api.denial()).isEqualTo(Decision.Denial.CREDENTIAL_REQUIRED);
+        assertThat(api.reason()).isEqualTo("rbac_requires_identity");
+        assertThat(api.clientHeaders().get("www-authenticate")).startsWith("Bearer ");
+        Decision browser = e.decide(request("/api", Map.of("accept", "text/html")));
+        assertThat(browser.status()).isEqualTo(302);
+        assertThat(browser.denial()).isEqualTo(Decision.Denial.CREDENTIAL_REQUIRED);
+        // the baseline's no_credentials is the same kind
+        Decision baseline = engine().decide(request("/x", Map.of()));
+        assertThat(baseline.status()).isEqualTo(401);
+        assertThat(baseline.denial()).isEqualTo(Decision.Denial.CREDENTIAL_REQUIRED);
+    }
+
+    @Test
+    void a_refused_token_is_credential_invalid_and_a_bad_request_result_is_400() throws Exception {
+        Decision bad = engine().decide(request("/x", Map.of("authorization", "Bearer abc.def.ghi")));
+        assertThat(bad.status()).isEqualTo(401);
+        assertThat(bad.denial()).isEqualTo(Decision.Denial.CREDENTIAL_INVALID);
+        AtomicInteger calls = new AtomicInteger();
+        Decision unjudgeable = engine(answering(calls, AuthorizationResult.badRequest("path_rejected")),
+                Optional.empty(), 503, false).decide(request("/x", Map.of()));
+        assertThat(unjudgeable.status()).isEqualTo(400);
+        assertThat(unjudgeable.denial()).isEqualTo(Decision.Denial.BAD_REQUEST);
+        assertThat(unjudgeable.body()).contains("bad_request");
+        Decision ok = engine().decide(request("/x", Map.of("authorization", "Bearer " + token("a@example.com", List.of()))));
+        assertThat(ok.denial()).isEqualTo(Decision.Denial.NONE);
+    }
+
+    @Test
+    void a_method_envoy_would_refuse_is_400_before_any_credential_or_policy() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        DecisionEngine e = engine(answering(calls, AuthorizationResult.allow("ok", "p")), Optional.empty(), 503, false);
+        String t = token("alice@example.com", List.of());
+        for (String m : new String[] {"get", "Get", "GE T", "", "G\u0000T", "GET\r\n", "GET\t", "G\u00c9T", "GET/1"}) {
+            CheckAttributes r = request(m, "/x", Map.of("authorization", "Bearer " + t), "");
+            for (Decision d : List.of(e.tryDecideNow(r), e.decide(r))) {
+                assertThat(d.status()).as("'%s'", m).isEqualTo(400);
+                assertThat(d.reason()).isEqualTo("method_invalid");
+                assertThat(d.denial()).isEqualTo(Decision.Denial.BAD_REQUEST);
+            }
+        }
+        assertThat(calls.get()).as("the authorizer never saw them").isZero();
+        assertThat(cacheMisses.get() + cacheHits.get()).as("no token was looked at").isZero();
+        for (String m : new String[] {"GET", "POST", "PROPFIND", "M-SEARCH", "PATCH", "CONNECT", "X_CUSTOM.1"}) {
+            assertThat(e.decide(request(m, "/x", Map.of(), "")).allowed()).as(m).isTrue();
+        }
+    }
+
+    @Test
+    void a_malformed_path_is_400_path_rejected_even_without_credentials() {
+        AtomicInteger calls = new AtomicInteger();
+        DecisionEngine e = engine(answering(calls, AuthorizationResult.allow("ok", "p")), Optional.empty(), 503, false);
+        for (String p : new String[] {"", "x", "*", "/a\u0000b", "/a%00b", "/a\rb", "/a\nb", "/a\u007fb", "/a\tb"}) {
+            Decision d = e.decide(new CheckAttributes("grpc", "GET", "https", "h", p, "", Map.of(), null, null, "", null));
+            assertThat(d.status()).as("'%s'", p).isEqualTo(400);
+            assertThat(d.reason()).isEqualTo("path_rejected");
+        }
+        // the baseline alone: anonymous, non-public, malformed: 400, not 401
+        Decision anonymous = engine().decide(request("/a%00", Map.of()));
+        assertThat(anonymous.status()).isEqualTo(400);
+        assertThat(calls.get()).isZero();
+        assertThat(e.decide(request("/a/%2e%2e/b", Map.of())).allowed()).as("judged, not refused").isTrue();
+    }
+
+    @Test
+    void a_header_envoy_would_refuse_is_400_and_other_control_characters_are_judged() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        DecisionEngine e = engine(answering(calls, AuthorizationResult.allow("ok", "p")), Optional.empty(), 503, false);
+        for (Map<String, String> h : List.of(Map.of("x-a", "v\r\nkubeflow-userid: admin"), Map.of("x-a", "a\u0000"),
+                Map.of("x-a", "a\nb"), Map.of("bad name", "v"), Map.of("", "v"), Map.of(":", "v"), Map.of("x\u00e9", "v"),
+                Map.of("kubeflow-userid", "admin\r\n"))) {
+            Decision d = e.decide(request("/x", h));
+            assertThat(d.status()).as(h.toString()).isEqualTo(400);
+            assertThat(d.reason()).isEqualTo("header_invalid");
+        }
+        assertThat(calls.get()).isZero();
+        Decision judged = e.decide(request("/x", Map.of("x-a", "bell\u0007", ":authority", "h", "x-b", "tab\there")));
+        assertThat(judged.allowed()).isTrue();
+    }
+
+    @Test
+    void smuggled_identity_headers_in_any_casing_or_repetition_never_become_the_identity() throws Exception {
+        DecisionEngine e = engine();
+        Map<String, String> smuggled = Map.of("kubeflow-userid", "root@example.com,admin@example.com",
+                "kubeflow-groups", "admins", "x-auth-request-email", "root@example.com");
+        Decision anonymous = e.decide(request("/healthz", smuggled));
+        assertThat(anonymous.allowed()).isTrue();
+        assertThat(anonymous.identity()).isEmpty();
+        assertThat(anonymous.upstreamSet()).isEmpty();
+        assertThat(anonymous.upstreamRemove()).contains("kubeflow-userid", "kubeflow-groups", "x-auth-request-email");
+        Decision withToken = e.decide(request("/x", Map.of("authorization", "Bearer " + token("bob@example.com",
+                List.of("ml")), "kubeflow-userid", "root@example.com", "kubeflow-groups", "admins")));
+        assertThat(withToken.upstreamSet()).containsEntry("kubeflow-userid", "bob@example.com")
+                .containsEntry("kubeflow-groups", "ml");
+        // two bearer tokens joined by a repeated header are not one credential
+        Decision two = e.decide(request("/x", Map.of("authorization", "Bearer " + token("bob@example.com", List.of())
+                + ",Bearer " + token("eve@example.com", List.of()))));
+        assertThat(two.allowed()).isFalse();
+        assertThat(two.status()).isEqualTo(401);
     }
 
     @Test

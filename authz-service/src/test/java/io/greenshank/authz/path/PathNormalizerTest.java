@@ -69,4 +69,19 @@ class PathNormalizerTest {
         assertThat(Hosts.withoutPort("[::1]")).isEqualTo("[::1]");
         assertThat(Hosts.withoutPort("[::1]:443")).isEqualTo("[::1]");
     }
+
+    /** The mode-independent screening every Check gets before authentication agrees with what normalize refuses. */
+    @Test
+    void malformedAgreesWithNormalizeInEveryMode() {
+        for (String p : new String[] {"", "x", "*", "/a\u0000", "/a%00", "/a\r", "/a\n", "/a\u007f", "/a\u001b"}) {
+            assertThat(PathNormalizer.malformed(p)).as("'%s'", p).isNotNull();
+            for (PathNormalization mode : PathNormalization.values()) {
+                assertThatThrownBy(() -> new PathNormalizer(mode).normalize(p))
+                        .as("%s '%s'", mode, p).isInstanceOf(RejectedPathException.class);
+            }
+        }
+        for (String p : new String[] {"/", "/a/../b", "/a%2e%2e/b", "\\a", "/a%2F", "/%C3%A9"}) {
+            assertThat(PathNormalizer.malformed(p)).as("'%s'", p).isNull();
+        }
+    }
 }

@@ -72,4 +72,38 @@ class ShippedPoliciesTest {
                 .contains("istio-system/deny-debug-endpoints [DENY] did not match")
                 .contains("ns-owner-access-istio [ALLOW] did not match: rule 0: when: request.headers[kubeflow-userid]");
     }
+
+    private static String[] explain(String request, String... flags) {
+        java.util.List<String> args = new java.util.ArrayList<>(List.of("--policies", POLICIES.resolve("kubeflow").toString(),
+                "--policies", POLICIES.resolve("mesh").toString()));
+        args.addAll(List.of(flags));
+        args.add("-");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = ExplainCommand.run(args.toArray(new String[0]),
+                new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        return new String[] {String.valueOf(status), out.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void theExplainCommandSaysWhichKindOfRefusalTheCheckGets() {
+        String anonymous = """
+                {"method":"GET","host":"kubeflow.example.com","path":"/notebook/x/y/lab",
+                 "destination":{"namespace":"kubeflow-user-example-com","labels":{"app":"nb"}}}""";
+        String[] required = explain(anonymous);
+        assertThat(required[0]).isEqualTo("3");
+        assertThat(required[1]).startsWith("DENY: a credential is required")
+                .contains("response:     401 credential_required (no_credentials)")
+                .contains("for reference only, policy is not consulted");
+        String[] policy = explain(anonymous, "--no-require-authentication");
+        assertThat(policy[1]).contains("response:     403 policy (policy_no_match)");
+        String[] publicPath = explain(anonymous, "--public-paths", "/notebook/*", "--json");
+        assertThat(publicPath[1]).contains("\"status\" : 403").contains("\"denial\" : \"policy\"");
+        String[] bad = explain("{\"method\":\"get t\",\"path\":\"/x\"}");
+        assertThat(bad[0]).isEqualTo("3");
+        assertThat(bad[1]).startsWith("DENY: method rejected before policy")
+                .contains("response:     400 bad_request (method_invalid)");
+        String[] nul = explain("{\"method\":\"GET\",\"path\":\"/a%00\"}");
+        assertThat(nul[1]).contains("400 bad_request (path_rejected)");
+    }
 }

@@ -24,9 +24,10 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The sidecar's authorization stage: the authentication baseline (anonymous callers only on public paths), then
- * Istio policy over the normalized request, then, where the route names a Kubernetes resource, RBAC through a
- * SubjectAccessReview. Replaces the default {@link AuthenticatedOrPublicAuthorizer}.
+ * The sidecar's authorization stage: path normalization (a path that cannot be judged is a 400), the authentication
+ * baseline (anonymous callers only on public paths), then Istio policy over the normalized request, then, where the
+ * route names a Kubernetes resource, RBAC through a SubjectAccessReview. Replaces the default
+ * {@link AuthenticatedOrPublicAuthorizer}.
  */
 @ApplicationScoped
 public class PolicyAuthorizer implements Authorizer {
@@ -66,7 +67,8 @@ public class PolicyAuthorizer implements Authorizer {
         if (requests == null) {
             AuthzConfig.Headers h = authz.headers();
             requests = new PolicyRequests(runtime.normalizer(), runtime.routes(), runtime.config().destination(),
-                    new IdentityHeaders(h.user(), h.groups(), h.userPrefix().orElse("")));
+                    new IdentityHeaders(h.user(), h.groups(), h.userPrefix().orElse("")),
+                    authz.mesh().xffNumTrustedHops());
         }
         return requests;
     }
@@ -76,24 +78,33 @@ public class PolicyAuthorizer implements Authorizer {
         return runtime.config().enabled() && runtime.reviewsResources();
     }
 
+    /**
+     * The path first (a path that cannot be judged is a 400 whoever asks), then the authentication baseline (an
+     * anonymous caller off the public paths needs a credential: 401), then policy (a refusal is a 403), then RBAC
+     * (an anonymous caller on a route that needs a SubjectAccessReview needs a credential: 401).
+     */
     @Override
     public AuthorizationResult authorize(CheckAttributes request, Optional<Identity> identity) {
         PolicyConfig config = runtime.config();
+        if (!config.enabled()) {
+            return baseline().authorize(request, identity);
+        }
+        String path;
+        try {
+            path = requests().normalize(request);
+        } catch (RejectedPathException e) {
+            metrics.pathRejected();
+            LOG.debugf("path rejected before policy: %s", e.getMessage());
+            return AuthorizationResult.badRequest("path_rejected");
+        }
         AuthorizationResult base = baseline().authorize(request, identity);
-        if (!config.enabled() || (config.requireAuthentication() && !base.allowed())) {
+        if (config.requireAuthentication() && !base.allowed()) {
             return base;
         }
         if (!runtime.routesProblem().isEmpty()) {
             return AuthorizationResult.deny("route_table_unreadable", "");
         }
-        PolicyRequests.Built built;
-        try {
-            built = requests().build(request, identity);
-        } catch (RejectedPathException e) {
-            metrics.pathRejected();
-            LOG.debugf("path rejected before policy: %s", e.getMessage());
-            return AuthorizationResult.deny("path_rejected", "");
-        }
+        PolicyRequests.Built built = requests().build(request, identity, path);
         Decision d = runtime.policies().evaluate(built.request());
         metrics.record(d);
         logShadowResults(d, built);
@@ -108,7 +119,8 @@ public class PolicyAuthorizer implements Authorizer {
             return d.reason().equals("no-allow-policy") && base.allowed() ? base : AuthorizationResult.allow(reason(d), policy);
         }
         if (identity.isEmpty()) {
-            return AuthorizationResult.deny("rbac_requires_identity", "route#" + built.route().get().index());
+            return AuthorizationResult.credentialRequired("rbac_requires_identity",
+                    "route#" + built.route().get().index());
         }
         ReviewDecision review = runtime.reviewer().review(ReviewSubject.of(identity.get()), resource.get());
         metrics.review(review);
@@ -137,7 +149,8 @@ public class PolicyAuthorizer implements Authorizer {
         }
     }
 
-    static String reason(Decision d) {
+    /** The reason code a policy decision is logged and counted under. */
+    public static String reason(Decision d) {
         return switch (d.reason()) {
             case "denied-by-policy" -> "policy_denied";
             case "no-allow-policy-matched" -> "policy_no_match";

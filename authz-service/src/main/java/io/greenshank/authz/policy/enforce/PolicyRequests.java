@@ -1,6 +1,7 @@
 package io.greenshank.authz.policy.enforce;
 
 import io.greenshank.authz.decision.CheckAttributes;
+import io.greenshank.authz.mesh.ForwardedFor;
 import io.greenshank.authz.path.Hosts;
 import io.greenshank.authz.path.RejectedPathException;
 import io.greenshank.authz.path.PathNormalizer;
@@ -15,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds the engine's request from a Check: normalized path, the source principal in Istio's scheme-less form, and
- * the destination from (in order) the route's {@code context_extensions}, the route table, or the sidecar's own
- * configured workload.
+ * Builds the engine's request from a Check: normalized path, the source principal in Istio's scheme-less form,
+ * {@code source.ip} (the direct peer) and {@code remote.ip} (see {@link #remoteIp}), and the destination from (in
+ * order) the route's {@code context_extensions}, the route table, or the sidecar's own configured workload.
  */
 public final class PolicyRequests {
 
@@ -33,13 +34,27 @@ public final class PolicyRequests {
     private final RouteTable routes;
     private final PolicyConfig.Destination fallback;
     private final IdentityHeaders identityHeaders;
+    private final int xffNumTrustedHops;
 
     public PolicyRequests(PathNormalizer normalizer, RouteTable routes, PolicyConfig.Destination fallback,
                           IdentityHeaders identityHeaders) {
+        this(normalizer, routes, fallback, identityHeaders, 0);
+    }
+
+    /**
+     * @param xffNumTrustedHops {@code greenshank.authz.mesh.xff-num-trusted-hops}: the calling Envoy's
+     *                          {@code xff_num_trusted_hops}; 0 makes {@code remote.ip} the direct peer
+     */
+    public PolicyRequests(PathNormalizer normalizer, RouteTable routes, PolicyConfig.Destination fallback,
+                          IdentityHeaders identityHeaders, int xffNumTrustedHops) {
+        if (xffNumTrustedHops < 0) {
+            throw new IllegalArgumentException("xff-num-trusted-hops must be 0 or more, not " + xffNumTrustedHops);
+        }
         this.normalizer = normalizer;
         this.routes = routes;
         this.fallback = fallback;
         this.identityHeaders = identityHeaders;
+        this.xffNumTrustedHops = xffNumTrustedHops;
     }
 
     /**
@@ -58,7 +73,16 @@ public final class PolicyRequests {
     }
 
     public Built build(CheckAttributes c, Optional<Identity> identity) throws RejectedPathException {
-        String path = normalizer.normalize(c.path().isEmpty() ? "/" : c.path()).path();
+        return build(c, identity, normalize(c));
+    }
+
+    /** The Check's path as policies judge it. */
+    public String normalize(CheckAttributes c) throws RejectedPathException {
+        return normalizer.normalize(c.path().isEmpty() ? "/" : c.path()).path();
+    }
+
+    /** Builds the request with the path already normalized by {@link #normalize}. */
+    public Built build(CheckAttributes c, Optional<Identity> identity, String path) {
         String host = Hosts.normalize(c.host());
         Optional<RouteMatch> route = routes.match(c.method(), host, path);
         Destination d = destination(c, route);
@@ -69,7 +93,7 @@ public final class PolicyRequests {
         PolicyRequest r = PolicyRequest.builder()
                 .sourcePrincipal(principal.isEmpty() ? null : principal)
                 .sourceIp(c.source().address().isEmpty() ? null : c.source().address())
-                .remoteIp(remoteIp(c))
+                .remoteIp(remoteIp(c, xffNumTrustedHops))
                 .identity(identity.orElse(null))
                 .method(c.method())
                 .host(host)
@@ -96,13 +120,25 @@ public final class PolicyRequests {
         return new Destination(fallback.namespace(), fallback.service().orElse(""), fallback.labels(), ip, port);
     }
 
-    /** {@code remote.ip}: the first X-Forwarded-For hop, as Envoy computes it with one trusted hop; else the peer. */
-    private static String remoteIp(CheckAttributes c) {
-        String xff = c.header("x-forwarded-for");
-        if (xff != null && !xff.isBlank()) {
-            String first = xff.split(",")[0].trim();
-            if (!first.isEmpty()) {
-                return first;
+    /**
+     * {@code remote.ip} / {@code remoteIpBlocks}: the original client address as the calling Envoy's HTTP connection
+     * manager computes it (envoyproxy/envoy {@code ConnectionManagerUtility::mutateRequestHeaders} with
+     * {@code Utility::getLastAddressFromXFF}), never the first {@code x-forwarded-for} entry, which the client writes.
+     *
+     * <p>With {@code hops} = 0, the direct peer ({@code source.ip}). With {@code hops} = N &gt; 0, the entry N places
+     * from the right of the header as it reaches us (skip the N rightmost entries, take the next). That is the entry
+     * Envoy picked when its {@code xff_num_trusted_hops} is N, in both of its modes: with
+     * {@code use_remote_address: false} Envoy skips N entries of this same header; with
+     * {@code use_remote_address: true} (Istio gateways) it takes the N-th entry from the right of the header it
+     * received and then appends its own peer, which moves that entry to N places from the right here. A list too
+     * short, or an entry that is not an IP literal, falls back to the peer, as Envoy falls back to the connection's
+     * address.
+     */
+    static String remoteIp(CheckAttributes c, int hops) {
+        if (hops > 0) {
+            String trusted = ForwardedFor.entryFromRight(c.header("x-forwarded-for"), hops);
+            if (trusted != null) {
+                return trusted;
             }
         }
         return c.source().address().isEmpty() ? null : c.source().address();

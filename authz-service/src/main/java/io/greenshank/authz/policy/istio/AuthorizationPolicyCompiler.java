@@ -188,6 +188,10 @@ public final class AuthorizationPolicyCompiler {
             }
             if (PathTemplate.isTemplate(v)) {
                 templates.add(PathTemplate.parse(v));
+            } else if (v.indexOf('{') >= 0 || v.indexOf('}') >= 0) {
+                // Istio's CheckValidPathTemplate refuses '{' / '}' in any path, template or not (e.g. "/a/{name}")
+                throw new IllegalArgumentException(name + ": '" + v + "' has '{' or '}' outside a {*} or {**} "
+                        + "path template operator");
             } else {
                 matchers.add(StringMatcher.of(v));
             }

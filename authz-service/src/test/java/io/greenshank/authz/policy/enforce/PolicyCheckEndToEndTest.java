@@ -289,7 +289,7 @@ class PolicyCheckEndToEndTest {
     @Test
     void anEncodedNulIsRejectedBeforePolicy() throws Exception {
         CheckResponse r = check("user@example.com", "GET", "/notebook/" + PROFILE_NS + "/nb1/a%00b", Map.of());
-        assertThat(r.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
+        assertThat(r.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(400);
         assertThat(reason(r)).isEqualTo("path_rejected");
 
         DownstreamRequest nul = fromGateway("user@example.com", "GET", "/notebook/" + PROFILE_NS + "/nb1/a%00b").build();

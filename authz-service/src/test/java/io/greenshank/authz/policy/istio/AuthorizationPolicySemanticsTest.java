@@ -262,18 +262,80 @@ class AuthorizationPolicySemanticsTest {
     @Test
     void pathTemplatesMatchOneOrManySegments() {
         PolicySet set = policies(policy("t", "foo", """
-                rules: [{to: [{operation: {paths: ["/notebook/{*}/{*}/api", "/files/{**}", "/media/{**}.mpd"]}}]}]"""));
+                rules: [{to: [{operation: {paths: ["/notebook/{*}/{*}/api", "/files/{**}"]}}]}]"""));
         assertThat(allowed(set, request().path("/notebook/alice/nb1/api").build())).isTrue();
         assertThat(allowed(set, request().path("/notebook/alice/nb1/x/api").build())).isFalse();
         assertThat(allowed(set, request().path("/notebook//nb1/api").build())).as("{*} needs a segment").isFalse();
         assertThat(allowed(set, request().path("/files/a/b/c").build())).isTrue();
         assertThat(allowed(set, request().path("/files/").build())).isTrue();
+        assertThat(allowed(set, request().path("/files").build())).as("the '/' before {**} is literal").isFalse();
         assertThat(allowed(set, request().path("/filesystem").build())).isFalse();
-        assertThat(allowed(set, request().path("/media/a/b/manifest.mpd").build())).isTrue();
-        assertThat(allowed(set, request().path("/media/a/b/manifest.mp4").build())).isFalse();
-        PolicySet bad = policies(policy("bad", "foo", "rules: [{to: [{operation: {paths: [\"/{**}/x\"]}}]}]"));
-        assertThat(bad.rejections()).singleElement()
+    }
+
+    /**
+     * Istio's API reference (Operation.paths) and Envoy's uri_template matcher: literals after {@code {**}} are valid
+     * and must match the end of the path; {@code {**}} may span zero segments, which leaves the two slashes around it.
+     */
+    @Test
+    void literalSegmentsAfterTheMultiSegmentOperator() {
+        PolicySet set = policies(policy("t", "foo", """
+                rules: [{to: [{operation: {paths: ["/shop/{**}/basket", "/files/{**}/", "/api/{*}/v1/{**}/items/x.json"]}}]}]"""));
+        assertThat(set.rejections()).isEmpty();
+        assertThat(allowed(set, request().path("/shop/a/basket").build())).isTrue();
+        assertThat(allowed(set, request().path("/shop/a/b/c/basket").build())).isTrue();
+        assertThat(allowed(set, request().path("/shop//basket").build())).as("{**} spans zero segments").isTrue();
+        assertThat(allowed(set, request().path("/shop/basket").build())).isFalse();
+        assertThat(allowed(set, request().path("/shop/a/basket/x").build())).isFalse();
+        assertThat(allowed(set, request().path("/shop/a/basketx").build())).isFalse();
+        assertThat(allowed(set, request().path("/files/a/b/").build())).isTrue();
+        assertThat(allowed(set, request().path("/files//").build())).isTrue();
+        assertThat(allowed(set, request().path("/files/a/b.txt").build())).as("the template ends in '/'").isFalse();
+        assertThat(allowed(set, request().path("/files/").build())).as("'/files/' + '' + '/' is '/files//'")
+                .isFalse();
+        assertThat(allowed(set, request().path("/api/t1/v1/items/x.json").build()))
+                .as("'/api/t1/v1/' + '' + '/items' needs '//'").isFalse();
+        assertThat(allowed(set, request().path("/api/t1/v1//items/x.json").build())).isTrue();
+        assertThat(allowed(set, request().path("/api/t1/v1/a/b/items/x.json").build())).isTrue();
+        assertThat(allowed(set, request().path("/api/t1/t2/v1/a/items/x.json").build())).isFalse();
+        // in a DENY the same template is the same match
+        PolicySet deny = policies(policy("d", "foo", """
+                action: DENY
+                rules: [{to: [{operation: {paths: ["/shop/{**}/admin"]}}]}]"""));
+        assertThat(allowed(deny, request().path("/shop/x/y/admin").build())).isFalse();
+        assertThat(allowed(deny, request().path("/shop/x/y/admins").build())).isTrue();
+    }
+
+    /** Envoy's globs match RFC 3986 pchars except '*' and '=' (uri_template_internal.cc, kLiteral). */
+    @Test
+    void templateOperatorsMatchOnlyEnvoysGlobCharacters() {
+        PolicySet set = policies(policy("t", "foo", """
+                rules: [{to: [{operation: {paths: ["/a/{*}", "/b/{**}"]}}]}]"""));
+        assertThat(allowed(set, request().path("/a/x-y_z.~%20!$&'()+,;:@").build())).isTrue();
+        assertThat(allowed(set, request().path("/a/x=1").build())).isFalse();
+        assertThat(allowed(set, request().path("/a/x*").build())).isFalse();
+        assertThat(allowed(set, request().path("/b/c/d=e").build())).isFalse();
+        assertThat(allowed(set, request().path("/b/c/d e").build())).isFalse();
+        assertThat(allowed(set, request().path("/b/c/d/").build())).isTrue();
+    }
+
+    /** Istio's CheckValidPathTemplate (pkg/config/security): what it refuses, this refuses (allow-nothing). */
+    @Test
+    void invalidPathTemplatesAreRejectedAsIstioRejectsThem() {
+        for (String bad : new String[] {"/{**}/foo/{*}", "/{**}/{**}", "/{**}/x/{**}/y", "/media/{**}.mpd",
+                "/foo/{*}.txt", "/foo/{**}buzz/bar", "/{*}/foo/{}/bar", "/foo/{*}/bar/*", "/foo/{*}/bar/**/buzz",
+                "/foo/{buzz}/bar", "/{buzz}", "/foo/{buzz=*}/bar/{**}", "/{*}/foo/{temp", "/{*}/foo/temp}/bar",
+                "/{*}/foo/?abc", "/a//{*}", "{*}/a"}) {
+            PolicySet set = policies(policy("bad", "foo", "rules: [{to: [{operation: {paths: [\"" + bad + "\"]}}]}]"));
+            assertThat(set.rejections()).as(bad).singleElement();
+            assertThat(allowed(set, request().path("/media/a.mpd").build())).as(bad).isFalse();
+        }
+        PolicySet last = policies(policy("bad", "foo", "rules: [{to: [{operation: {paths: [\"/{**}/x/{*}\"]}}]}]"));
+        assertThat(last.rejections()).singleElement()
                 .satisfies(r -> assertThat(r.reason()).contains("must be the last operator"));
+        for (String good : new String[] {"/{*}/foo", "/{*}/foo/", "/foo/{**}/bar", "/foo/bar/{**}", "/a=b/{*}"}) {
+            assertThat(policies(policy("ok", "foo", "rules: [{to: [{operation: {paths: [\"" + good + "\"]}}]}]"))
+                    .rejections()).as(good).isEmpty();
+        }
     }
 
     @Test
