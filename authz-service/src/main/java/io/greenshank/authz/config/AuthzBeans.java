@@ -33,7 +33,6 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,16 +94,8 @@ public class AuthzBeans {
         } else {
             source = KeySource.Discovery.forIssuer(c.issuer());
         }
-        if (c.jwksFile().isPresent() && (c.caFile().isPresent() || c.bearerTokenFile().isPresent())) {
-            throw new IllegalArgumentException("greenshank.authz.issuers." + name
-                    + ": ca-file and bearer-token-file apply to discovery-url/jwks-url, not to jwks-file");
-        }
-        URI fetched = c.jwksUrl().or(c::discoveryUrl).orElse(null);
-        if (c.bearerTokenFile().isPresent() && fetched != null && !"https".equalsIgnoreCase(fetched.getScheme())) {
-            throw new IllegalArgumentException("greenshank.authz.issuers." + name
-                    + ": bearer-token-file needs an https jwks-url or discovery-url (the token must not travel in clear)");
-        }
-        JwksTransport transport = new JwksTransport(c.caFile(), c.bearerTokenFile());
+        JwksTransport transport = JwksTransport.forKeySource("greenshank.authz.issuers." + name, source, c.caFile(),
+                c.bearerTokenFile());
         Set<String> audiences = c.audiences().orElse(Set.of());
         if (audiences.isEmpty()) {
             LOG.warnf("greenshank.authz.issuers.%s has no audiences: any token of %s is accepted whatever its aud", name, c.issuer());
