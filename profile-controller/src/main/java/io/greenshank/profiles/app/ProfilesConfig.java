@@ -2,6 +2,7 @@ package io.greenshank.profiles.app;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +144,18 @@ public interface ProfilesConfig {
 
         @WithDefault("false")
         boolean discovery();
+
+        /**
+         * PEM CA bundle trusted (instead of the JDK trust store) for this issuer's discovery and JWKS fetches; re-read
+         * when it changes. Not with {@code jwks-file}.
+         */
+        Optional<Path> caFile();
+
+        /**
+         * File whose content is sent as {@code Authorization: Bearer} with this issuer's fetches (re-read each time;
+         * HTTPS only, and only to the configured URL's origin). Not with {@code jwks-file}.
+         */
+        Optional<Path> bearerTokenFile();
 
         @WithDefault("email")
         String userClaim();
