@@ -21,7 +21,8 @@ public final class EmbeddedKdc implements AutoCloseable {
     public static final String REALM = "GREENSHANK.DEV";
     public static final String SERVICE_PRINCIPAL = "HTTP/localhost@" + REALM;
     /** The embedded directory's active demo users, with the same demo passwords (carol is locked there). */
-    static final Map<String, String> DEMO_USERS = Map.of("alice", "alice-password", "bob", "bob-password");
+    static final Map<String, String> DEMO_USERS = Map.of("alice", "alice-password", "bob", "bob-password",
+            "mallory", "mallory-password");
 
     private final SimpleKdcServer server;
     private final int port;

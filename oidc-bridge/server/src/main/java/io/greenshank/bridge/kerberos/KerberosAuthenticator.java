@@ -82,7 +82,7 @@ public class KerberosAuthenticator {
                 krb5Conf = Optional.of(embeddedKdc.krb5Conf());
                 servicePrincipal = Optional.of(EmbeddedKdc.SERVICE_PRINCIPAL);
                 LOG.warnf("EMBEDDED DEMO KDC for realm %s on tcp/127.0.0.1:%d (dev only, not for production): "
-                        + "demo users alice, bob; service %s. Log in with: KRB5_CONFIG=%s kinit alice@%s",
+                        + "demo users alice, bob, mallory; service %s. Log in with: KRB5_CONFIG=%s kinit alice@%s",
                         EmbeddedKdc.REALM, embeddedKdc.port(), EmbeddedKdc.SERVICE_PRINCIPAL, embeddedKdc.krb5Conf(),
                         EmbeddedKdc.REALM);
             } catch (IOException | KrbException | RuntimeException e) {
