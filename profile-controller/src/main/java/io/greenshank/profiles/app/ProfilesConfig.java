@@ -32,6 +32,10 @@ public interface ProfilesConfig {
         /** Port of the embedded API server; 0 picks a free one. */
         @WithDefault("0")
         int port();
+
+        /** Its bind address: loopback by default (it has no authentication); {@code 0.0.0.0} opens it. */
+        @WithDefault("127.0.0.1")
+        String host();
     }
 
     interface Controller {

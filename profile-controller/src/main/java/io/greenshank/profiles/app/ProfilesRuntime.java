@@ -32,6 +32,7 @@ import io.greenshank.profiles.sharing.SharingService;
 import io.greenshank.profiles.sharing.SharingSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
 import org.jboss.logging.Logger;
 import jakarta.enterprise.event.Observes;
@@ -92,8 +93,10 @@ public class ProfilesRuntime {
                 s.subjectAccessReview()), new KubernetesAccessReviewer(client, registry), istioSettings());
     }
 
+    /** Built at start-up: a bad issuer setting fails the start, and the issuers' keys are fetched before any call. */
     @Produces
     @Singleton
+    @Startup
     CallerAuthenticator authenticator() {
         ProfilesConfig.Authn a = config.authn();
         Optional<CallerAuthenticator> mesh = a.trustedPrincipals().filter(l -> !l.isEmpty())

@@ -36,15 +36,23 @@ public final class EmbeddedKdc implements AutoCloseable {
         this.krb5Conf = krb5Conf;
     }
 
-    /** Starts the KDC on {@code port} (0: a free one) with its files in {@code dir} (replaced). */
+    /** Starts the KDC on loopback {@code port} (0: a free one) with its files in {@code dir} (replaced). */
     public static EmbeddedKdc start(Path dir, int port) throws IOException, KrbException {
+        return start(dir, "127.0.0.1", port);
+    }
+
+    /**
+     * Starts the KDC on {@code host} (its bind address: loopback unless the dev run is opened) and {@code port}; the
+     * users' krb5.conf always names {@code 127.0.0.1}, where it is reachable either way.
+     */
+    public static EmbeddedKdc start(Path dir, String host, int port) throws IOException, KrbException {
         Files.createDirectories(dir);
         Path kdcDir = Files.createDirectories(dir.resolve("kdc"));
         int chosen = port > 0 ? port : freePort();
         SimpleKdcServer server = new SimpleKdcServer();
         server.setWorkDir(kdcDir.toFile());
         server.setKdcRealm(REALM);
-        server.setKdcHost("127.0.0.1");
+        server.setKdcHost(host);
         server.setAllowUdp(false);
         server.setKdcTcpPort(chosen);
         server.init();
