@@ -94,8 +94,10 @@ public final class CheckCommand {
             out.print(render(response));
             return response.getStatus().getCode() == Status.Code.OK.value() ? 0 : 3;
         } catch (StatusRuntimeException e) {
-            err.println("Check on " + target + " failed: " + e.getStatus().getCode() + " "
-                    + (e.getStatus().getDescription() == null ? "" : e.getStatus().getDescription()));
+            err.println("Check on " + target + " failed: " + e.getStatus().getCode()
+                    + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription())
+                    + (e.getStatus().getCode() == Status.Code.UNAVAILABLE
+                            ? " (is authz-service's gRPC port there? bin/greenshank-dev: AUTHZ_GRPC_PORT)" : ""));
             return 1;
         } finally {
             channel.shutdownNow();
