@@ -139,7 +139,7 @@ class TryItStoryTest {
         ReadmeStory story = ReadmeStory.read(root.resolve("README.md"));
         assertThat(story.firstShell).as("the first shell's command in README's Try it").containsExactly(START_COMMAND);
         assertThat(story.steps).as("README's Try it steps").hasSizeGreaterThan(10);
-        assertThat(Files.readString(scriptOut)).contains("Listening on 127.0.0.1 only.");
+        assertThat(Files.readString(scriptOut)).contains("Every listener is on 127.0.0.1 only");
     }
 
     @Test
