@@ -51,7 +51,7 @@ public class AuthzBeans {
         if (!config.devIssuer().enabled()) {
             return Optional.empty();
         }
-        LOG.warnf("Development issuer %s is ENABLED: anyone who can reach /dev/token can mint tokens. "
+        LOG.warnf("Development issuer %s is ENABLED: any process on this machine can mint tokens at /dev/token. "
                 + "Never enable greenshank.authz.dev-issuer in production.", config.devIssuer().issuer());
         return Optional.of(new DevIssuer(config.devIssuer().issuer(), config.devIssuer().audience()));
     }
