@@ -71,7 +71,8 @@ public interface ProfilesConfig {
         @WithDefault("groups")
         String groupsClaim();
 
-        @WithDefault("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account")
+        /** Kubeflow's pair: the ingress gateway and the Pipelines UI (IstioSettings.INGRESS_GATEWAY, PIPELINES_UI). */
+        @WithDefault("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account,cluster.local/ns/kubeflow/sa/ml-pipeline-ui")
         List<String> gatewayPrincipals();
 
         @WithDefault("cluster.local/ns/kubeflow/sa/notebook-controller-service-account")

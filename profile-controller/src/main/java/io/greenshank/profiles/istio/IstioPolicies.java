@@ -66,17 +66,35 @@ public final class IstioPolicies {
                 .build();
     }
 
+    /** A contributor's legacy binding: only that user (or group). */
     public GenericKubernetesResource legacyServiceRoleBinding(String name, String namespace, Subject subject,
             ObjectMeta base) {
-        Map<String, Object> legacySubject = isGroup(subject)
+        return legacyServiceRoleBinding(name, namespace, List.of(legacySubject(subject)), base);
+    }
+
+    /**
+     * The owner's legacy binding, as Kubeflow 1.0 wrote it: the owner, and every workload of the namespace (so they
+     * can call each other, as the AuthorizationPolicy model's owner policy allows).
+     */
+    public GenericKubernetesResource legacyOwnerBinding(String namespace, Subject owner, ObjectMeta base) {
+        return legacyServiceRoleBinding(LEGACY_OWNER_BINDING, namespace, List.of(legacySubject(owner),
+                Map.of("properties", Map.of("source.namespace", namespace))), base);
+    }
+
+    private Map<String, Object> legacySubject(Subject subject) {
+        return isGroup(subject)
                 ? Map.of("group", subject.getName())
                 : Map.of("properties", Map.of(headerKey(), settings.userIdPrefix() + subject.getName()));
+    }
+
+    private GenericKubernetesResource legacyServiceRoleBinding(String name, String namespace,
+            List<Map<String, Object>> subjects, ObjectMeta base) {
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(IstioKinds.SERVICE_ROLE_BINDING.getGroup() + "/" + IstioKinds.SERVICE_ROLE_BINDING.getVersion())
                 .withKind(IstioKinds.KIND_SERVICE_ROLE_BINDING)
                 .withMetadata(meta(base, name, namespace))
                 .addToAdditionalProperties("spec", Map.of(
-                        "subjects", List.of(legacySubject),
+                        "subjects", subjects,
                         "roleRef", Map.of("kind", IstioKinds.KIND_SERVICE_ROLE, "name", LEGACY_ROLE)))
                 .build();
     }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param userIdHeader                 the header the ingress gateway sets after authentication
  * @param userIdPrefix                 Kubeflow's {@code userid-prefix}, prepended to the user in header matches
  * @param groupsClaim                  the JWT claim that group contributors are matched on
- * @param gatewayPrincipals            the ingress gateway's mesh principals, the only sources trusted to set the header
+ * @param gatewayPrincipals            the mesh principals trusted to set the header: Kubeflow's ingress gateway and
+ *                                     Pipelines UI (which calls into a profile namespace for the user it serves)
  * @param notebookControllerPrincipals principals allowed to probe notebook kernels ({@code GET *}{@code /api/kernels})
  * @param probePaths                   paths Knative's probes reach without a user
  */
@@ -25,9 +26,13 @@ public record IstioSettings(
         List<String> notebookControllerPrincipals,
         List<String> probePaths) {
 
+    public static final String INGRESS_GATEWAY = "cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account";
+    /** Kubeflow's profile controller allows it beside the gateway ({@code kfpUIPrincipal}). */
+    public static final String PIPELINES_UI = "cluster.local/ns/kubeflow/sa/ml-pipeline-ui";
+
     public static final IstioSettings KUBEFLOW_DEFAULT = new IstioSettings(IstioPolicyModel.AUTHORIZATION_POLICY,
             "v1beta1", "kubeflow-userid", "", "groups",
-            List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account"),
+            List.of(INGRESS_GATEWAY, PIPELINES_UI),
             List.of("cluster.local/ns/kubeflow/sa/notebook-controller-service-account"),
             List.of("/healthz", "/metrics", "/wait-for-drain"));
 

@@ -1,5 +1,7 @@
 package io.greenshank.profiles.reconcile;
 
+import java.util.Set;
+
 /** Names and annotations of the objects the controller manages in every profile namespace (Kubeflow's names). */
 public final class ManagedNames {
 
@@ -15,6 +17,8 @@ public final class ManagedNames {
     public static final String ADMIN_CLUSTER_ROLE = "kubeflow-admin";
     public static final String EDIT_CLUSTER_ROLE = "kubeflow-edit";
     public static final String VIEW_CLUSTER_ROLE = "kubeflow-view";
+    public static final Set<String> KUBEFLOW_CLUSTER_ROLES =
+            Set.of(ADMIN_CLUSTER_ROLE, EDIT_CLUSTER_ROLE, VIEW_CLUSTER_ROLE);
 
     public static final String GCP_SERVICE_ACCOUNT_ANNOTATION = "iam.gke.io/gcp-service-account";
     public static final String AWS_ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";

@@ -270,7 +270,72 @@ public final class ProfileReconciler {
             ensureGeneric(IstioKinds.SERVICE_ROLE, IstioKinds.KIND_SERVICE_ROLE,
                     istio.legacyServiceRole(ns, meta(profile, "", Map.of())));
             ensureGeneric(IstioKinds.SERVICE_ROLE_BINDING, IstioKinds.KIND_SERVICE_ROLE_BINDING,
-                    istio.legacyServiceRoleBinding(IstioPolicies.LEGACY_OWNER_BINDING, ns, owner, ownerMeta));
+                    istio.legacyOwnerBinding(ns, owner, ownerMeta));
+        }
+        alignContributorPolicies(profile);
+    }
+
+    /**
+     * Contributors' policies are written by the sharing API. One written under other settings (an older default's
+     * gateway principals, say) is brought in line here, in place, under its own name. None is created here: a
+     * policy whose RoleBinding is being removed must not come back.
+     */
+    private void alignContributorPolicies(Profile profile) {
+        String ns = profile.getMetadata().getName();
+        IstioSettings is = settings.istio();
+        for (RoleBinding rb : cache.roleBindingsIn(ns)) {
+            Optional<Subject> contributor = contributorOf(rb);
+            if (contributor.isEmpty()) {
+                continue;
+            }
+            String name = rb.getMetadata().getName();
+            ObjectMeta m = meta(profile, name, Map.of(
+                    ManagedNames.USER_ANNOTATION, rb.getMetadata().getAnnotations().get(ManagedNames.USER_ANNOTATION),
+                    ManagedNames.ROLE_ANNOTATION, rb.getMetadata().getAnnotations().get(ManagedNames.ROLE_ANNOTATION)));
+            if (is.model().authorizationPolicies()) {
+                alignIfPresent(IstioKinds.authorizationPolicy(is.authorizationPolicyVersion()),
+                        IstioKinds.KIND_AUTHORIZATION_POLICY,
+                        istio.contributorAuthorizationPolicy(name, ns, contributor.get(), m));
+            }
+            if (is.model().serviceRoles()) {
+                alignIfPresent(IstioKinds.SERVICE_ROLE_BINDING, IstioKinds.KIND_SERVICE_ROLE_BINDING,
+                        istio.legacyServiceRoleBinding(name, ns, contributor.get(), m));
+            }
+        }
+    }
+
+    /** A contributor's RoleBinding as the sharing API writes it: annotated, one person, a Kubeflow ClusterRole. */
+    private static Optional<Subject> contributorOf(RoleBinding rb) {
+        Map<String, String> a = rb.getMetadata().getAnnotations();
+        if (ManagedNames.OWNER_ROLE_BINDING.equals(rb.getMetadata().getName()) || a == null
+                || !a.containsKey(ManagedNames.USER_ANNOTATION) || !a.containsKey(ManagedNames.ROLE_ANNOTATION)
+                || rb.getRoleRef() == null || !"ClusterRole".equals(rb.getRoleRef().getKind())
+                || !ManagedNames.KUBEFLOW_CLUSTER_ROLES.contains(rb.getRoleRef().getName())
+                || rb.getSubjects() == null || rb.getSubjects().size() != 1) {
+            return Optional.empty();
+        }
+        Subject s = rb.getSubjects().get(0);
+        return "User".equals(s.getKind()) || "Group".equals(s.getKind()) ? Optional.of(s) : Optional.empty();
+    }
+
+    private void alignIfPresent(ResourceDefinitionContext ctx, String kind, GenericKubernetesResource desired) {
+        String ns = desired.getMetadata().getNamespace();
+        Optional<GenericKubernetesResource> current = cache.istio(kind, ns, desired.getMetadata().getName());
+        if (current.isEmpty()) {
+            return;
+        }
+        Object spec = desired.getAdditionalProperties().get("spec");
+        try {
+            updateIfDrifted(current.get(), desired,
+                    (e, d) -> Objects.equals(e.getAdditionalProperties().get("spec"), spec), e -> {
+                        e.getAdditionalProperties().put("spec", spec);
+                        return e;
+                    }, r -> client.genericKubernetesResources(ctx).inNamespace(ns).resource(r));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+            // removed by the sharing API meanwhile: nothing to align
         }
     }
 

@@ -26,7 +26,10 @@ public enum ContributorRole {
         return clusterRole;
     }
 
-    /** Accepts the ClusterRole name ({@code kubeflow-edit}, what the dashboard sends) or the short name. */
+    /**
+     * A role named in a request: the KFAM name the dashboard sends ({@code edit}) or the ClusterRole's
+     * ({@code kubeflow-edit}), in any letter case.
+     */
     public static Optional<ContributorRole> parse(String name) {
         if (name == null) {
             return Optional.empty();
@@ -34,6 +37,16 @@ public enum ContributorRole {
         String n = name.toLowerCase(Locale.ROOT);
         for (ContributorRole r : values()) {
             if (r.shortName.equals(n) || r.clusterRole.equals(n)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The role a RoleBinding grants: only Kubeflow's ClusterRoles count (the built-in {@code edit} is not ours). */
+    public static Optional<ContributorRole> ofClusterRole(String clusterRole) {
+        for (ContributorRole r : values()) {
+            if (r.clusterRole.equals(clusterRole)) {
                 return Optional.of(r);
             }
         }

@@ -123,9 +123,9 @@ public final class SharingService {
         return candidates
                 .filter(rb -> namespace.map(ns -> ns.equals(rb.getMetadata().getNamespace())).orElse(true))
                 .flatMap(rb -> toBindings(rb).stream())
-                .filter(b -> user.map(u -> isUserOrCallerGroup(b.user(), u, who)).orElse(true))
-                .filter(b -> rf.map(r -> r.clusterRole().equals(b.roleRef().getName())).orElse(true))
-                .filter(b -> admin || isSubject(who, b.user()) || manageable.computeIfAbsent(b.referredNamespace(),
+                .filter(b -> user.map(u -> isUserOrCallerGroup(b.subject(), u, who)).orElse(true))
+                .filter(b -> rf.map(r -> r.shortName().equals(b.roleRef().getName())).orElse(true))
+                .filter(b -> admin || isSubject(who, b.subject()) || manageable.computeIfAbsent(b.referredNamespace(),
                         ns -> cache.profile(ns).map(p -> owns(who, p)
                                 || (namespace.isPresent() && mayManageContributors(who, p))).orElse(false)))
                 .distinct()
@@ -143,15 +143,15 @@ public final class SharingService {
     private List<Binding> toBindings(RoleBinding rb) {
         String ns = rb.getMetadata().getNamespace();
         if (rb.getRoleRef() == null || !"ClusterRole".equals(rb.getRoleRef().getKind())
-                || ContributorRole.parse(rb.getRoleRef().getName()).isEmpty() || rb.getSubjects() == null
+                || ContributorRole.ofClusterRole(rb.getRoleRef().getName()).isEmpty() || rb.getSubjects() == null
                 || cache.profile(ns).isEmpty()) {
             return List.of();
         }
         String status = managed(rb) ? null : Binding.UNMANAGED;
+        ContributorRole role = ContributorRole.ofClusterRole(rb.getRoleRef().getName()).orElseThrow();
         return rb.getSubjects().stream()
                 .filter(s -> "User".equals(s.getKind()) || "Group".equals(s.getKind()))
-                .map(s -> new Binding(new Subject(s.getApiGroup(), s.getKind(), s.getName(), null), ns,
-                        new RoleRef(ManagedNames.RBAC_GROUP, "ClusterRole", rb.getRoleRef().getName()), status))
+                .map(s -> Binding.of(new Subject(s.getApiGroup(), s.getKind(), s.getName(), null), ns, role, status))
                 .toList();
     }
 
@@ -200,7 +200,7 @@ public final class SharingService {
         }
         LOG.infof("%s added %s %s as %s of profile %s", who.user(), c.subject().getKind(), c.subject().getName(),
                 c.role().shortName(), c.namespace());
-        return new Binding(c.subject(), c.namespace(), new RoleRef(ManagedNames.RBAC_GROUP, "ClusterRole", c.role().clusterRole()), null);
+        return Binding.of(c.subject(), c.namespace(), c.role(), null);
     }
 
     private void rollBack(List<Runnable> undo, String name) {
@@ -312,10 +312,11 @@ public final class SharingService {
     }
 
     private Contributor validate(Binding b) {
-        if (b == null || b.user() == null || b.user().getName() == null || b.user().getName().isBlank()) {
-            throw SharingException.badRequest("binding needs user.kind and user.name");
+        Subject person = b == null ? null : b.person();
+        if (person == null || person.getName() == null || person.getName().isBlank()) {
+            throw SharingException.badRequest("binding needs user (or subject) with kind and name");
         }
-        String kind = b.user().getKind();
+        String kind = person.getKind();
         if (!"User".equals(kind) && !"Group".equals(kind)) {
             throw SharingException.badRequest("user.kind must be User or Group, not '" + kind + "'");
         }
@@ -323,13 +324,13 @@ public final class SharingService {
             throw SharingException.badRequest("binding needs referredNamespace");
         }
         if (b.roleRef() == null) {
-            throw SharingException.badRequest("binding needs RoleRef.name (kubeflow-edit or kubeflow-view)");
+            throw SharingException.badRequest("binding needs RoleRef.name (edit or view)");
         }
         ContributorRole role = ContributorRole.parse(b.roleRef().getName())
                 .filter(r -> r != ContributorRole.ADMIN)
-                .orElseThrow(() -> SharingException.badRequest("RoleRef.name must be kubeflow-edit or kubeflow-view, not '"
-                        + b.roleRef().getName() + "'; the admin role belongs to the profile owner"));
-        return new Contributor(new Subject(ManagedNames.RBAC_GROUP, kind, b.user().getName().trim(), null),
+                .orElseThrow(() -> SharingException.badRequest("RoleRef.name must be edit or view (kubeflow-edit or "
+                        + "kubeflow-view), not '" + b.roleRef().getName() + "'; the admin role belongs to the profile owner"));
+        return new Contributor(new Subject(ManagedNames.RBAC_GROUP, kind, person.getName().trim(), null),
                 b.referredNamespace(), role);
     }
 

@@ -124,7 +124,8 @@ class ProfileReconcilerTest {
         assertThat(spec).containsEntry("action", "ALLOW");
         assertThat(spec.get("rules")).isEqualTo(List.of(
                 Map.of("from", List.of(Map.of("source", Map.of("principals",
-                                List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account")))),
+                                List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account",
+                                        "cluster.local/ns/kubeflow/sa/ml-pipeline-ui")))),
                         "when", List.of(Map.of("key", "request.headers[kubeflow-userid]", "values", List.of("alice@example.com")))),
                 Map.of("from", List.of(Map.of("source", Map.of("namespaces", List.of("alice"))))),
                 Map.of("to", List.of(Map.of("operation", Map.of("paths", List.of("/healthz", "/metrics", "/wait-for-drain"))))),
@@ -188,6 +189,50 @@ class ProfileReconcilerTest {
             assertThat(repaired.getMetadata().getLabels()).containsEntry("istio-injection", "enabled");
             assertThat(repaired.getMetadata().getAnnotations()).containsEntry("owner", "dan@example.com");
         });
+    }
+
+    @Test
+    void aContributorPolicyWrittenUnderOlderSettingsIsAlignedInPlace() {
+        create("migrate", ProfileSpec.ownedBy("mia@example.com"));
+        Profile p = ready("migrate");
+        String name = "user-kim-example-com-clusterrole-edit-0123456789";
+        Map<String, String> annotations = Map.of("user", "kim@example.com", "role", "edit");
+        k.rbac().roleBindings().inNamespace("migrate").resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+                .withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
+                .withRoleRef(new RoleRef("rbac.authorization.k8s.io", "ClusterRole", "kubeflow-edit"))
+                .withSubjects(new Subject("rbac.authorization.k8s.io", "User", "kim@example.com", null)).build()).create();
+        // What an earlier release wrote: the gateway alone.
+        GenericKubernetesResource old = k.genericKubernetesResources(IstioKinds.authorizationPolicy("v1beta1"))
+                .inNamespace("migrate").resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                        .withApiVersion("security.istio.io/v1beta1").withKind("AuthorizationPolicy")
+                        .withNewMetadata().withName(name).withNamespace("migrate").withAnnotations(annotations)
+                        .withOwnerReferences(p.ownerReference()).endMetadata()
+                        .addToAdditionalProperties("spec", Map.of("action", "ALLOW", "rules", List.of(Map.of(
+                                "from", List.of(Map.of("source", Map.of("principals",
+                                        List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account")))),
+                                "when", List.of(Map.of("key", "request.headers[kubeflow-userid]",
+                                        "values", List.of("kim@example.com")))))))
+                        .build()).create();
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            GenericKubernetesResource now = ap("migrate", name);
+            assertThat(now.getMetadata().getUid()).isEqualTo(old.getMetadata().getUid());
+            assertThat(now.getAdditionalProperties().get("spec").toString())
+                    .contains("cluster.local/ns/kubeflow/sa/ml-pipeline-ui").contains("kim@example.com");
+        });
+        assertThat(k.genericKubernetesResources(IstioKinds.authorizationPolicy("v1beta1")).inNamespace("migrate")
+                .list().getItems()).extracting(o -> o.getMetadata().getName())
+                .containsExactlyInAnyOrder("ns-owner-access-istio", name);
+
+        // A policy whose RoleBinding is gone is never brought back by the controller.
+        k.rbac().roleBindings().inNamespace("migrate").withName(name).delete();
+        k.genericKubernetesResources(IstioKinds.authorizationPolicy("v1beta1")).inNamespace("migrate").withName(name).delete();
+        k.resources(Profile.class).withName("migrate").edit(x -> {
+            x.getMetadata().setLabels(Map.of("touched", "1"));
+            return x;
+        });
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(ap("migrate", name)).isNull());
     }
 
     @Test
@@ -293,7 +338,8 @@ class ProfileReconcilerTest {
             GenericKubernetesResource binding = lk.genericKubernetesResources(IstioKinds.SERVICE_ROLE_BINDING).inNamespace("old")
                     .withName("owner-binding-istio").get();
             assertThat(binding.getAdditionalProperties().get("spec")).isEqualTo(Map.of(
-                    "subjects", List.of(Map.of("properties", Map.of("request.headers[kubeflow-userid]", "lee@example.com"))),
+                    "subjects", List.of(Map.of("properties", Map.of("request.headers[kubeflow-userid]", "lee@example.com")),
+                            Map.of("properties", Map.of("source.namespace", "old"))),
                     "roleRef", Map.of("kind", "ServiceRole", "name", "ns-access-istio")));
             assertThat(lk.genericKubernetesResources(IstioKinds.authorizationPolicy("v1beta1")).inNamespace("old").list().getItems()).isEmpty();
         }

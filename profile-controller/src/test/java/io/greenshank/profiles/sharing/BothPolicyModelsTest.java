@@ -39,7 +39,7 @@ class BothPolicyModelsTest {
                     (who, ns, verb, group, resource, name) -> false, istio);
             Identity olga = new Identity("olga@example.com", List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
                     AuthMethod.JWT, Map.of(), Optional.empty());
-            Binding bob = new Binding(new Subject(null, "User", "bob@example.com", null), "both",
+            Binding bob = new Binding(new Subject(null, "User", "bob@example.com", null), null, "both",
                     new RoleRef(null, "ClusterRole", "kubeflow-view"), null);
             sharing.add(olga, bob);
 

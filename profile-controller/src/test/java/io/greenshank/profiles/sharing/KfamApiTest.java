@@ -152,14 +152,15 @@ class KfamApiTest {
         assertThat(ap.getMetadata().getAnnotations()).isEqualTo(Map.of("user", "bob@example.com", "role", "edit"));
         assertThat(ap.getAdditionalProperties().get("spec")).isEqualTo(Map.of("action", "ALLOW", "rules", List.of(Map.of(
                 "from", List.of(Map.of("source", Map.of("principals",
-                        List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account")))),
+                        List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account",
+                                "cluster.local/ns/kubeflow/sa/ml-pipeline-ui")))),
                 "when", List.of(Map.of("key", "request.headers[kubeflow-userid]", "values", List.of("bob@example.com")))))));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 as("bob@example.com").get("/kfam/v1/bindings?user=bob@example.com").then().statusCode(200)
                         .body("bindings.size()", equalTo(1))
                         .body("bindings[0].referredNamespace", equalTo("team-a"))
-                        .body("bindings[0].RoleRef.name", equalTo("kubeflow-edit"))
+                        .body("bindings[0].RoleRef.name", equalTo("edit"))
                         .body("bindings[0].user.name", equalTo("bob@example.com")));
         as("alice@example.com").get("/kfam/v1/bindings?namespace=team-a").then().statusCode(200)
                 .body("bindings.user.name", org.hamcrest.Matchers.containsInAnyOrder("alice@example.com", "bob@example.com"));

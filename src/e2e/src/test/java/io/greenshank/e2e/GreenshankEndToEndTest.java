@@ -254,7 +254,7 @@ class GreenshankEndToEndTest {
 
         HttpResponse<String> listed = kfam("GET", "/kfam/v1/bindings?namespace=alice", aliceToken, null);
         assertThat(listed.statusCode()).isEqualTo(200);
-        assertThat(listed.body()).contains("\"name\":\"" + BOB + "\"").contains("kubeflow-edit");
+        assertThat(listed.body()).contains("\"name\":\"" + BOB + "\"").contains("\"RoleRef\":{\"kind\":\"ClusterRole\",\"name\":\"edit\"}");
 
         CheckResponse bob = checkUntil(bobToken, true);
         assertThat(upstreamHeaders(bob)).containsEntry("kubeflow-userid", BOB);
