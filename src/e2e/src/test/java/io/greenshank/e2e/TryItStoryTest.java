@@ -112,6 +112,8 @@ class TryItStoryTest {
         Map<String, String> env = new HashMap<>();
         ports.forEach((k, v) -> env.put(k, String.valueOf(v)));
         env.put("TMPDIR", tmp.toString());
+        // The services and greenshank-check run on this test's JVM, whatever java the PATH has.
+        env.put("JAVA_HOME", System.getProperty("java.home"));
         return env;
     }
 
