@@ -123,13 +123,21 @@ class TryItStoryTest {
             System.out.println("try-it: the story as pasted:\n" + shell.transcript());
             shell.close();
         }
-        if (script != null && script.isAlive()) {
-            script.destroy();
-            script.waitFor(30, TimeUnit.SECONDS);
-            script.destroyForcibly();
+        if (script == null) {
+            return;
         }
-        for (ProcessHandle p : services) {
+        // Whatever happened above: the script (SIGTERM stops its services), then anything of it still alive.
+        List<ProcessHandle> all = new ArrayList<>(services);
+        script.toHandle().descendants().forEach(all::add);
+        if (script.isAlive()) {
+            script.destroy();
+            if (!script.waitFor(30, TimeUnit.SECONDS)) {
+                script.destroyForcibly();
+            }
+        }
+        for (ProcessHandle p : all) {
             if (p.isAlive()) {
+                System.err.println("try-it: pid " + p.pid() + " outlived bin/greenshank-dev; killing it");
                 p.destroyForcibly();
             }
         }
