@@ -33,7 +33,6 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ public class AuthzBeans {
         if (!config.devIssuer().enabled()) {
             return Optional.empty();
         }
-        LOG.warnf("Development issuer %s is ENABLED: anyone who can reach /dev/token can mint tokens. "
+        LOG.warnf("Development issuer %s is ENABLED: any process on this machine can mint tokens at /dev/token. "
                 + "Never enable greenshank.authz.dev-issuer in production.", config.devIssuer().issuer());
         return Optional.of(new DevIssuer(config.devIssuer().issuer(), config.devIssuer().audience()));
     }
@@ -95,16 +94,8 @@ public class AuthzBeans {
         } else {
             source = KeySource.Discovery.forIssuer(c.issuer());
         }
-        if (c.jwksFile().isPresent() && (c.caFile().isPresent() || c.bearerTokenFile().isPresent())) {
-            throw new IllegalArgumentException("greenshank.authz.issuers." + name
-                    + ": ca-file and bearer-token-file apply to discovery-url/jwks-url, not to jwks-file");
-        }
-        URI fetched = c.jwksUrl().or(c::discoveryUrl).orElse(null);
-        if (c.bearerTokenFile().isPresent() && fetched != null && !"https".equalsIgnoreCase(fetched.getScheme())) {
-            throw new IllegalArgumentException("greenshank.authz.issuers." + name
-                    + ": bearer-token-file needs an https jwks-url or discovery-url (the token must not travel in clear)");
-        }
-        JwksTransport transport = new JwksTransport(c.caFile(), c.bearerTokenFile());
+        JwksTransport transport = JwksTransport.forKeySource("greenshank.authz.issuers." + name, source, c.caFile(),
+                c.bearerTokenFile());
         Set<String> audiences = c.audiences().orElse(Set.of());
         if (audiences.isEmpty()) {
             LOG.warnf("greenshank.authz.issuers.%s has no audiences: any token of %s is accepted whatever its aud", name, c.issuer());

@@ -40,6 +40,8 @@ public interface AuthzConfig {
 
     Grpc grpc();
 
+    Kubernetes kubernetes();
+
     /** HTTP path prefix of the Envoy {@code http_service} protocol endpoint ({@code path_prefix} in Envoy). */
     @WithDefault("/ext-authz")
     String httpPathPrefix();
@@ -144,6 +146,16 @@ public interface AuthzConfig {
         /** Largest CheckRequest accepted, in bytes; larger ones are refused by the transport. */
         @WithDefault("8388608")
         int maxInboundMessageSize();
+    }
+
+    /** Where the Kubernetes API is (policies with {@code greenshank.policy.kubernetes.enabled}, SubjectAccessReviews). */
+    interface Kubernetes {
+        /**
+         * An API server that needs no credentials, used instead of the kubeconfig / in-cluster service account (which
+         * are then not read at all): the dev run's embedded API server. Unset: the usual Kubernetes client
+         * configuration ({@code KUBECONFIG}, in-cluster).
+         */
+        Optional<URI> apiServerUrl();
     }
 
     interface Limits {

@@ -9,6 +9,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -33,7 +35,7 @@ public class KubernetesClientProducer {
     KubernetesClient client(ProfilesConfig config, Instance<Config> kubeConfig,
                             Instance<KubernetesSerialization> serialization) {
         if (useEmbedded(config.apiServer())) {
-            embedded = EmbeddedApiServer.start(config.embedded().port());
+            embedded = EmbeddedApiServer.start(bindAddress(config.embedded().host()), config.embedded().port());
             LOG.warnf("using the EMBEDDED Kubernetes API server at %s (in-memory, for development only); "
                     + "point kubectl at it with --server=%s", embedded.url(), embedded.url());
             return embedded.newClient();
@@ -42,6 +44,14 @@ public class KubernetesClientProducer {
         // factory comes from the ServiceLoader), so asking CDI for one failed every start against a real cluster.
         return new KubernetesClientBuilder().withKubernetesSerialization(serialization.get())
                 .withConfig(kubeConfig.get()).build();
+    }
+
+    private static InetAddress bindAddress(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("greenshank.profiles.embedded.host: unknown address '" + host + "'", e);
+        }
     }
 
     public Optional<EmbeddedApiServer> embedded() {

@@ -2,6 +2,7 @@ package io.greenshank.profiles.app;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,10 @@ public interface ProfilesConfig {
         /** Port of the embedded API server; 0 picks a free one. */
         @WithDefault("0")
         int port();
+
+        /** Its bind address: loopback by default (it has no authentication); {@code 0.0.0.0} opens it. */
+        @WithDefault("127.0.0.1")
+        String host();
     }
 
     interface Controller {
@@ -144,6 +149,18 @@ public interface ProfilesConfig {
 
         @WithDefault("false")
         boolean discovery();
+
+        /**
+         * PEM CA bundle trusted (instead of the JDK trust store) for this issuer's discovery and JWKS fetches; re-read
+         * when it changes. Not with {@code jwks-file}.
+         */
+        Optional<Path> caFile();
+
+        /**
+         * File whose content is sent as {@code Authorization: Bearer} with this issuer's fetches (re-read each time;
+         * HTTPS only, and only to the configured URL's origin). Not with {@code jwks-file}.
+         */
+        Optional<Path> bearerTokenFile();
 
         @WithDefault("email")
         String userClaim();

@@ -20,6 +20,7 @@ public class ProfilesHealth implements HealthCheck {
         // token whose issuer keys are missing is refused (keys_unavailable) rather than accepted.
         var builder = HealthCheckResponse.named("profile-controller");
         runtime.jwtKeysReady().ifPresent(ready -> builder.withData("jwtKeysReady", ready));
+        runtime.jwtKeyStatus().forEach((issuer, status) -> builder.withData("jwtKeys " + issuer, status));
         return builder
                 .status(runtime.cacheSynced())
                 .withData("leader", runtime.election().map(e -> e.isLeader()).orElse(runtime.controller().isPresent()))

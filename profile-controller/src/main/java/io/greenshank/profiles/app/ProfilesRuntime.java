@@ -3,6 +3,9 @@ package io.greenshank.profiles.app;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.greenshank.identity.IdentityHeaders;
 import io.greenshank.identity.UserIdMapping;
+import io.greenshank.identity.jwt.JwksCache;
+import io.greenshank.identity.jwt.JwksListener;
+import io.greenshank.identity.jwt.JwksTransport;
 import io.greenshank.identity.jwt.JwtVerifier;
 import io.greenshank.identity.jwt.KeySource;
 import io.greenshank.identity.jwt.TrustedIssuer;
@@ -29,7 +32,9 @@ import io.greenshank.profiles.sharing.SharingService;
 import io.greenshank.profiles.sharing.SharingSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -39,12 +44,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.UUID;
 
 /** Wires the controller, its cache, leader election and the sharing API from configuration. */
 @Singleton
 public class ProfilesRuntime {
+
+    private static final Logger LOG = Logger.getLogger(ProfilesRuntime.class);
 
     @Inject
     ProfilesConfig config;
@@ -83,8 +93,10 @@ public class ProfilesRuntime {
                 s.subjectAccessReview()), new KubernetesAccessReviewer(client, registry), istioSettings());
     }
 
+    /** Built at start-up: a bad issuer setting fails the start, and the issuers' keys are fetched before any call. */
     @Produces
     @Singleton
+    @Startup
     CallerAuthenticator authenticator() {
         ProfilesConfig.Authn a = config.authn();
         Optional<CallerAuthenticator> mesh = a.trustedPrincipals().filter(l -> !l.isEmpty())
@@ -93,14 +105,14 @@ public class ProfilesRuntime {
         Optional<CallerAuthenticator> bearer = Optional.empty();
         if (!a.jwt().isEmpty()) {
             List<TrustedIssuer> issuers = a.jwt().entrySet().stream().map(e -> trustedIssuer(e.getKey(), e.getValue())).toList();
-            verifier = JwtVerifier.builder().issuers(issuers).build();
+            verifier = JwtVerifier.builder().issuers(issuers).listener(new KeyFetchLog()).build();
             verifier.start();
             bearer = Optional.of(new JwtCallerAuthenticator(verifier, registry));
         }
         return new BearerOrMeshAuthenticator(bearer, mesh);
     }
 
-    private static TrustedIssuer trustedIssuer(String name, ProfilesConfig.JwtIssuer c) {
+    static TrustedIssuer trustedIssuer(String name, ProfilesConfig.JwtIssuer c) {
         List<KeySource> sources = new ArrayList<>();
         c.jwksUri().ifPresent(u -> sources.add(new KeySource.JwksUri(URI.create(u))));
         c.jwksFile().ifPresent(f -> sources.add(new KeySource.JwksFile(Path.of(f))));
@@ -114,9 +126,13 @@ public class ProfilesRuntime {
         if (c.audiences().isEmpty()) {
             throw new IllegalArgumentException("greenshank.profiles.authn.jwt." + name + ".audiences must not be empty");
         }
+        // The same rules (and messages) as authz-service's issuers: the transport is built by the shared code.
+        JwksTransport transport = JwksTransport.forKeySource("greenshank.profiles.authn.jwt." + name, sources.get(0),
+                c.caFile(), c.bearerTokenFile());
         return TrustedIssuer.of(c.issuer(), c.audiences(), sources.get(0))
                 .withMapping(new UserIdMapping(c.userClaim(), c.userPrefix().orElse(""), c.groupsClaim(), c.groupsPrefix().orElse("")))
-                .withClockSkew(c.clockSkew());
+                .withClockSkew(c.clockSkew())
+                .withTransport(transport);
     }
 
     void onStart(@Observes StartupEvent event, ClusterCache cache) {
@@ -163,6 +179,26 @@ public class ProfilesRuntime {
 
     public Optional<LeaderElection> election() {
         return Optional.ofNullable(election);
+    }
+
+    /** Every failed key fetch is logged: until one succeeds, that issuer's tokens are refused (keys_unavailable). */
+    private static final class KeyFetchLog implements JwksListener {
+        @Override
+        public void refreshFailed(String issuer, Trigger trigger, String error) {
+            LOG.warnf("keys of token issuer %s not loaded (%s fetch): %s; its bearer tokens are refused "
+                    + "(keys_unavailable) until a fetch succeeds", issuer, trigger.name().toLowerCase(Locale.ROOT), error);
+        }
+    }
+
+    /** Per issuer: "ready", or "not ready: <the last fetch error>" (never a secret). Empty without issuers. */
+    public Map<String, String> jwtKeyStatus() {
+        Map<String, String> status = new TreeMap<>();
+        if (verifier != null) {
+            for (JwksCache c : verifier.keySets()) {
+                status.put(c.issuer(), c.ready() ? "ready" : "not ready: " + c.lastError().orElse("keys too stale"));
+            }
+        }
+        return status;
     }
 
     /** Empty when no issuer is configured; otherwise whether every issuer's keys are loaded. */

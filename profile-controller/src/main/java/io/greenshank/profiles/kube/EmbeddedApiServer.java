@@ -41,10 +41,18 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     public static EmbeddedApiServer start(int port) {
+        return start(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /**
+     * Starts on {@code address} (loopback unless the operator opened the dev run: it has no authentication or
+     * authorization at all) and {@code port} (0: a free one).
+     */
+    public static EmbeddedApiServer start(InetAddress address, int port) {
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations,
                 new DiscoveryDispatcher(new KubernetesMixedDispatcher(expectations)), false);
-        server.init(InetAddress.getLoopbackAddress(), port);
+        server.init(address, port);
         EmbeddedApiServer embedded = new EmbeddedApiServer(server);
         embedded.installCrds();
         return embedded;

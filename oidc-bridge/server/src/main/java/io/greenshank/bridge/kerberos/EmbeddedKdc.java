@@ -21,7 +21,8 @@ public final class EmbeddedKdc implements AutoCloseable {
     public static final String REALM = "GREENSHANK.DEV";
     public static final String SERVICE_PRINCIPAL = "HTTP/localhost@" + REALM;
     /** The embedded directory's active demo users, with the same demo passwords (carol is locked there). */
-    static final Map<String, String> DEMO_USERS = Map.of("alice", "alice-password", "bob", "bob-password");
+    static final Map<String, String> DEMO_USERS = Map.of("alice", "alice-password", "bob", "bob-password",
+            "mallory", "mallory-password");
 
     private final SimpleKdcServer server;
     private final int port;
@@ -35,15 +36,23 @@ public final class EmbeddedKdc implements AutoCloseable {
         this.krb5Conf = krb5Conf;
     }
 
-    /** Starts the KDC on {@code port} (0: a free one) with its files in {@code dir} (replaced). */
+    /** Starts the KDC on loopback {@code port} (0: a free one) with its files in {@code dir} (replaced). */
     public static EmbeddedKdc start(Path dir, int port) throws IOException, KrbException {
+        return start(dir, "127.0.0.1", port);
+    }
+
+    /**
+     * Starts the KDC on {@code host} (its bind address: loopback unless the dev run is opened) and {@code port}; the
+     * users' krb5.conf always names {@code 127.0.0.1}, where it is reachable either way.
+     */
+    public static EmbeddedKdc start(Path dir, String host, int port) throws IOException, KrbException {
         Files.createDirectories(dir);
         Path kdcDir = Files.createDirectories(dir.resolve("kdc"));
         int chosen = port > 0 ? port : freePort();
         SimpleKdcServer server = new SimpleKdcServer();
         server.setWorkDir(kdcDir.toFile());
         server.setKdcRealm(REALM);
-        server.setKdcHost("127.0.0.1");
+        server.setKdcHost(host);
         server.setAllowUdp(false);
         server.setKdcTcpPort(chosen);
         server.init();

@@ -77,14 +77,15 @@ public class KerberosAuthenticator {
                         + "configure greenshank.kerberos.keytab for production");
             }
             try {
-                embeddedKdc = EmbeddedKdc.start(config.embeddedKdcDir(), config.embeddedKdcPort());
+                embeddedKdc = EmbeddedKdc.start(config.embeddedKdcDir(), config.embeddedKdcHost(),
+                        config.embeddedKdcPort());
                 keytabFile = Optional.of(embeddedKdc.keytab());
                 krb5Conf = Optional.of(embeddedKdc.krb5Conf());
                 servicePrincipal = Optional.of(EmbeddedKdc.SERVICE_PRINCIPAL);
-                LOG.warnf("EMBEDDED DEMO KDC for realm %s on tcp/127.0.0.1:%d (dev only, not for production): "
-                        + "demo users alice, bob; service %s. Log in with: KRB5_CONFIG=%s kinit alice@%s",
-                        EmbeddedKdc.REALM, embeddedKdc.port(), EmbeddedKdc.SERVICE_PRINCIPAL, embeddedKdc.krb5Conf(),
-                        EmbeddedKdc.REALM);
+                LOG.warnf("EMBEDDED DEMO KDC for realm %s on tcp/%s:%d (dev only, not for production): "
+                        + "demo users alice, bob, mallory; service %s. Log in with: KRB5_CONFIG=%s kinit alice@%s",
+                        EmbeddedKdc.REALM, config.embeddedKdcHost(), embeddedKdc.port(),
+                        EmbeddedKdc.SERVICE_PRINCIPAL, embeddedKdc.krb5Conf(), EmbeddedKdc.REALM);
             } catch (IOException | KrbException | RuntimeException e) {
                 // Fail closed: without the KDC there is no keytab, and every SPNEGO attempt is a 401.
                 LOG.errorf("cannot start the embedded KDC: %s; Kerberos logins are refused", e.toString());

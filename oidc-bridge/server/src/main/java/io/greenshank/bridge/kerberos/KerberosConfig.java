@@ -69,9 +69,13 @@ public interface KerberosConfig {
     @WithDefault("false")
     boolean embeddedKdc();
 
-    /** The embedded KDC's loopback TCP port; 0 picks a free one. */
+    /** The embedded KDC's TCP port; 0 picks a free one. */
     @WithDefault("0")
     int embeddedKdcPort();
+
+    /** The embedded KDC's bind address: loopback unless the dev run is opened ({@code 0.0.0.0}). */
+    @WithDefault("127.0.0.1")
+    String embeddedKdcHost();
 
     /** Where the embedded KDC writes the service keytab and the users' {@code krb5.conf} (its contents are replaced). */
     @WithDefault("${java.io.tmpdir}/greenshank-kdc")

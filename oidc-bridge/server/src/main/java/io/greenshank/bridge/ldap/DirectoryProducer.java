@@ -31,7 +31,7 @@ public class DirectoryProducer {
             embedded = EmbeddedDirectory.start();
             // The demo passwords are documented (README.md, Try it), never logged.
             LOG.warnf("EMBEDDED DEMO DIRECTORY on %s (dev only, not for production): demo users alice, bob, "
-                    + "carol (locked)", embedded.url());
+                    + "mallory, carol (locked)", embedded.url());
             settings = embedded.settings();
         } else {
             settings = LdapSettings.from(config);

@@ -12,7 +12,10 @@ import java.util.List;
  * An in-process demo directory (UnboundID in-memory server on a loopback port), for the dev profile and tests.
  *
  * <p>Users: {@code alice} / {@code alice-password} (groups {@code ml-engineers}, and {@code platform-users} through
- * nesting), {@code bob} / {@code bob-password} ({@code platform-users}), {@code carol} (locked).
+ * nesting), {@code bob} / {@code bob-password} ({@code platform-users}), {@code mallory} / {@code mallory-password}
+ * (no group: the outsider of the demo story), {@code carol} (locked). Each user's {@code mail} is
+ * {@code <login>@example.com}: the one demo identity per person that README's story, authz-service's examples and
+ * the KFAM API use (the ID token's {@code email}, Kubeflow's user id).
  */
 public final class EmbeddedDirectory implements AutoCloseable {
 
@@ -20,6 +23,8 @@ public final class EmbeddedDirectory implements AutoCloseable {
     public static final String USERS = "ou=people," + BASE;
     public static final String GROUPS = "ou=groups," + BASE;
     public static final String ADMIN_DN = "cn=admin," + BASE;
+    /** The demo users' e-mail domain: {@code alice@example.com} is alice everywhere in the dev run. */
+    public static final String MAIL_DOMAIN = "example.com";
 
     private final InMemoryDirectoryServer server;
     private final String adminPassword;
@@ -43,6 +48,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
         ds.add("dn: " + GROUPS, "objectClass: organizationalUnit", "ou: groups");
         person(ds, "alice", "Alice Adams", "alice-password", false);
         person(ds, "bob", "Bob Brown", "bob-password", false);
+        person(ds, "mallory", "Mallory Moore", "mallory-password", false);
         person(ds, "carol", "Carol Clark", "carol-password", true);
         ds.add("dn: cn=ml-engineers," + GROUPS, "objectClass: groupOfNames", "cn: ml-engineers",
                 "member: uid=alice," + USERS);
@@ -56,7 +62,7 @@ public final class EmbeddedDirectory implements AutoCloseable {
             throws LDAPException, LDIFException {
         List<String> lines = new java.util.ArrayList<>(List.of("dn: uid=" + uid + "," + USERS,
                 "objectClass: inetOrgPerson", "uid: " + uid, "cn: " + cn, "sn: " + cn.split(" ")[1],
-                "mail: " + uid + "@greenshank.test", "userPassword: " + password));
+                "mail: " + uid + "@" + MAIL_DOMAIN, "userPassword: " + password));
         if (locked) {
             lines.add("pwdAccountLockedTime: 000001010000Z");
         }

@@ -135,7 +135,7 @@ class KerberosBridgeEndToEndTest {
         JWTClaimsSet claims = SignedJWT.parse((String) json(response[1]).get("id_token")).getJWTClaimsSet();
         assertThat(claims.getIssuer()).isEqualTo(issuer());
         assertThat(claims.getStringClaim("preferred_username")).isEqualTo("alice");
-        assertThat(claims.getStringClaim("email")).isEqualTo("alice@greenshank.test");
+        assertThat(claims.getStringClaim("email")).isEqualTo("alice@example.com");
         assertThat(claims.getStringListClaim("groups")).contains("ml-engineers", "platform-users");
         assertThat(claims.getStringListClaim("amr")).isEqualTo(List.of("kerberos"));
         assertThat(claims.getSubject()).isNotEqualTo("alice");
@@ -273,7 +273,7 @@ class KerberosBridgeEndToEndTest {
             env.put("GREENSHANK_CACHE_DIR", work.resolve("cache").toString());
             String[] run = Kubectl.run(kubeconfig, env, "get", "--raw", "/apis/greenshank.test/v1/whoami");
             assertThat(run[0]).as("kubectl stderr: %s", run[2]).isEqualTo("0");
-            assertThat(run[1]).contains("alice@greenshank.test");
+            assertThat(run[1]).contains("alice@example.com");
             Map<String, Object> claims = api.acceptedClaims.get(0);
             assertThat(claims).containsEntry("preferred_username", "alice");
             assertThat(claims.get("amr")).isEqualTo(List.of("kerberos"));

@@ -27,13 +27,28 @@ class PasswordGrantTest {
         var c = id.getJWTClaimsSet();
         assertThat(c.getSubject()).isNotEqualTo("alice").matches("[0-9a-f-]{36}");
         assertThat(c.getStringClaim("preferred_username")).isEqualTo("alice");
-        assertThat(c.getStringClaim("email")).isEqualTo("alice@greenshank.test");
+        assertThat(c.getStringClaim("email")).isEqualTo("alice@example.com");
         assertThat(c.getBooleanClaim("email_verified")).isTrue();
         assertThat(c.getStringListClaim("groups")).containsExactlyInAnyOrder("ml-engineers", "platform-users");
         assertThat(c.getStringListClaim("amr")).isEqualTo(List.of("pwd"));
         assertThat(c.getAudience()).containsExactly("kubectl");
         assertThat(r.jsonPath().getString("refresh_token")).isNotBlank();
         assertThat(id.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+    }
+
+    @Test
+    void theDemoPeopleAreOneIdentityEachAcrossTheDevRun() throws Exception {
+        // The same user ids README's story, authz-service and the KFAM API use; mallory is in no group.
+        for (String login : List.of("bob", "mallory")) {
+            Response r = password(login, login + "-password");
+            r.then().statusCode(200);
+            var c = SignedJWT.parse(r.jsonPath().getString("access_token")).getJWTClaimsSet();
+            assertThat(c.getStringClaim("email")).isEqualTo(login + "@example.com");
+            assertThat(c.getAudience()).contains("kubeflow");
+        }
+        var mallory = SignedJWT.parse(password("mallory", "mallory-password").jsonPath().getString("id_token"))
+                .getJWTClaimsSet();
+        assertThat(mallory.getStringListClaim("groups")).isNullOrEmpty();
     }
 
     @Test

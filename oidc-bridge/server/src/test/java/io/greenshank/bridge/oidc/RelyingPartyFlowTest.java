@@ -153,7 +153,7 @@ class RelyingPartyFlowTest {
         UserInfoResponse ui = UserInfoResponse.parse(new UserInfoRequest(op.getUserInfoEndpointURI(),
                 ok.getOIDCTokens().getBearerAccessToken()).toHTTPRequest().send());
         assertThat(ui.indicatesSuccess()).isTrue();
-        assertThat(ui.toSuccessResponse().getUserInfo().getEmailAddress()).isEqualTo("alice@greenshank.test");
+        assertThat(ui.toSuccessResponse().getUserInfo().getEmailAddress()).isEqualTo("alice@example.com");
 
         RefreshToken first = ok.getOIDCTokens().getRefreshToken();
         TokenResponse refreshed = OIDCTokenResponseParser.parse(new TokenRequest(op.getTokenEndpointURI(), client,

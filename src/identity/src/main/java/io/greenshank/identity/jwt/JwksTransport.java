@@ -1,5 +1,6 @@
 package io.greenshank.identity.jwt;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +25,39 @@ public record JwksTransport(Optional<Path> caFile, Optional<Path> bearerTokenFil
     public JwksTransport {
         Objects.requireNonNull(caFile, "caFile");
         Objects.requireNonNull(bearerTokenFile, "bearerTokenFile");
+    }
+
+    /**
+     * The transport of an issuer configured with {@code <configPrefix>.ca-file} and
+     * {@code <configPrefix>.bearer-token-file}, checked against its key source: both apply only to keys fetched over
+     * the network (discovery or a JWKS URL), and a bearer token only to an {@code https} URL. Every service that
+     * trusts issuers by configuration builds its transport here, so the rules and messages are the same everywhere.
+     *
+     * @throws IllegalArgumentException naming {@code configPrefix} when the combination is not allowed
+     */
+    public static JwksTransport forKeySource(String configPrefix, KeySource source, Optional<Path> caFile,
+                                             Optional<Path> bearerTokenFile) {
+        Objects.requireNonNull(configPrefix, "configPrefix");
+        Objects.requireNonNull(source, "source");
+        JwksTransport transport = new JwksTransport(caFile, bearerTokenFile);
+        if (caFile.isEmpty() && bearerTokenFile.isEmpty()) {
+            return transport;
+        }
+        URI fetched = null;
+        if (source instanceof KeySource.Discovery d) {
+            fetched = d.discoveryUri();
+        } else if (source instanceof KeySource.JwksUri u) {
+            fetched = u.uri();
+        }
+        if (fetched == null) {
+            throw new IllegalArgumentException(configPrefix + ": ca-file and bearer-token-file apply to keys fetched "
+                    + "over the network (discovery or a JWKS URL), not to a JWKS file");
+        }
+        if (bearerTokenFile.isPresent() && !"https".equalsIgnoreCase(fetched.getScheme())) {
+            throw new IllegalArgumentException(configPrefix + ": bearer-token-file needs an https discovery or JWKS "
+                    + "URL (the token must not travel in clear), not " + fetched);
+        }
+        return transport;
     }
 
     public static JwksTransport trusting(Path caFile) {
