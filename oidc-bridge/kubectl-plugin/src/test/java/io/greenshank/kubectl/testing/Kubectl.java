@@ -21,6 +21,18 @@ public final class Kubectl {
     }
 
     /**
+     * Fails (never skips) when {@link #BINARY} is missing, naming what to install: a test that needs kubectl and
+     * finds none has not passed.
+     */
+    public static void requireInstalled() {
+        if (!Files.isExecutable(BINARY)) {
+            throw new AssertionError("kubectl 1.32 is required at " + BINARY + " and is missing: install the Google"
+                    + " Cloud SDK's kubectl (its bundled kubectl.1.32 lands in /usr/lib/google-cloud-sdk/bin/; e.g."
+                    + " gcloud components install kubectl), or link a kubectl 1.32 binary there");
+        }
+    }
+
+    /**
      * Writes a kubeconfig for {@code apiServer} whose cluster extension carries {@code clusterConfig} (the plugin's
      * issuer and client) and whose user runs {@code launcher} with {@code args}.
      */
