@@ -24,6 +24,8 @@ import java.util.TreeMap;
  *   <li>{@code acceptable}: either verdict conforms; the product's verdict is pinned ({@link Acceptable}) so that a
  *       change in it is noticed.</li>
  * </ul>
+ * A valid vector listed as {@linkplain Explained explained} (the JDK's arithmetic, not the product, decides it) may
+ * get either verdict, but a refusal must be for exactly the listed reason.
  */
 final class WycheproofConformance {
 
@@ -87,6 +89,7 @@ final class WycheproofConformance {
     int fixedAgreeing;
     final List<String> disagreements = new ArrayList<>();
     final List<String> acceptableVerdicts = new ArrayList<>();
+    /** How the invalid vectors were refused: reason code to count. */
     final Map<String, Integer> refusals = new TreeMap<>();
     private final Set<Integer> seen = new java.util.HashSet<>();
 
@@ -105,10 +108,14 @@ final class WycheproofConformance {
         acceptable.forEach(a -> this.acceptable.put(a.tcId(), a));
     }
 
+    /** One line per vector, for {@code -Dwycheproof.verbose=true}. */
+    final List<String> log = new ArrayList<>();
+
     void judge(Vector v, Verdict verdict) {
+        log.add(v + ": " + verdict);
         vectors++;
         seen.add(v.tcId());
-        if (!verdict.accepted()) {
+        if (!verdict.accepted() && v.result().equals("invalid")) {
             refusals.merge(verdict.reason().code(), 1, Integer::sum);
         }
         Deliberate d = deliberate.get(v.tcId());
