@@ -88,7 +88,7 @@ class WycheproofTest {
         b.append(WycheproofConformance.header()).append('\n');
         for (String f : FILES) {
             WycheproofConformance c = RESULTS.get(f);
-            b.append(c == null ? "| " + f + " | not run | | | | |" : c.row()).append('\n');
+            b.append(c == null ? "| " + f + " | not run | | | | | |" : c.row()).append('\n');
         }
         for (String f : FILES) {
             WycheproofConformance c = RESULTS.get(f);
