@@ -9,6 +9,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -48,11 +49,21 @@ final class VerificationKey {
             why.append("use=").append(jwk.getKeyUse().getValue());
             return Optional.empty();
         }
+        if (jwk.getKeyOperations() != null && !jwk.getKeyOperations().contains(KeyOperation.VERIFY)) {
+            // RFC 7517 4.3: a key whose key_ops do not name "verify" is not for checking signatures
+            why.append("key_ops ").append(jwk.getKeyOperations().stream().map(KeyOperation::identifier).sorted().toList())
+                    .append(" does not include verify");
+            return Optional.empty();
+        }
         Set<String> algs;
         try {
             if (jwk instanceof RSAKey rsa) {
                 if (rsa.size() < MIN_RSA_BITS) {
                     why.append("RSA key shorter than ").append(MIN_RSA_BITS).append(" bits");
+                    return Optional.empty();
+                }
+                if (RocaFingerprint.matches(rsa.getModulus().decodeToBigInteger())) {
+                    why.append("RSA modulus has the ROCA fingerprint (CVE-2017-15361): its private key can be computed");
                     return Optional.empty();
                 }
                 algs = restrict(jwk, Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"));
