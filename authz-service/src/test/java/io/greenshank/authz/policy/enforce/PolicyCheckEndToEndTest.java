@@ -299,9 +299,9 @@ class PolicyCheckEndToEndTest {
             assertThat(out.clientResponse().status()).as(protocol).isEqualTo(400);
             assertThat(out.authorizationCall()).as(protocol).isEmpty();
         });
-        // without normalize_path it reaches the sidecar, which refuses it before any policy
+        // without normalize_path it reaches the sidecar, which refuses it as a bad request before any policy
         ClientResponse raw = DocumentedEnvoy.grpc(ConnectionManagerConfig.defaults(), channel).handle(nul).clientResponse();
-        assertThat(raw.status()).isEqualTo(403);
+        assertThat(raw.status()).isEqualTo(400);
         assertThat(reason(raw)).isEqualTo("path_rejected");
     }
 
