@@ -161,13 +161,13 @@ class KubectlPluginEndToEndTest {
         PluginInstall.Result result = plugin.run(args("get-token"), execInfo(env(noCache), ExecInfo.V1));
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stdout()).isEmpty();
-        assertThat(result.stderr()).contains("no Kerberos ticket: run kinit");
+        assertThat(result.stderr()).contains("no Kerberos ticket in FILE:" + noCache + " (from KRB5CCNAME): run kinit");
 
         Path kubeconfig = Kubectl.kubeconfig(work.resolve("kubeconfig-nokinit"), api.url(), tls.caPem(),
                 plugin.launcher(), args("get-token"), Map.of());
         String[] kubectl = Kubectl.run(kubeconfig, env(noCache), "get", "--raw", "/api");
         assertThat(kubectl[0]).isNotEqualTo("0");
-        assertThat(kubectl[2]).contains("no Kerberos ticket: run kinit");
+        assertThat(kubectl[2]).contains("no Kerberos ticket in FILE:" + noCache);
     }
 
     @Test
