@@ -130,8 +130,9 @@ class TicketCacheKindsEndToEndTest {
     void defaultCcacheNameFromKrb5ConfigWithMitsTokens() throws Exception {
         Path tmp = Files.createTempDirectory(work, "tmpdir-");
         Path conf = work.resolve("krb5-default-dir.conf");
-        Files.writeString(conf, "[libdefaults]\n  default_ccache_name = DIR:%{TEMP}/krb5cc_%{uid}_collection\n"
-                + "include " + kdc.krb5Conf() + "\n");
+        // The include first: the JDK, which reads this file too, honours include lines only before any section.
+        Files.writeString(conf, "include " + kdc.krb5Conf() + "\n"
+                + "[libdefaults]\n  default_ccache_name = DIR:%{TEMP}/krb5cc_%{uid}_collection\n");
         Map<String, String> env = env(Map.of("KRB5_CONFIG", conf.toString(), "TMPDIR", tmp.toString()));
         kdc.kinit(env, "frida", "frida-pw-1");
         long uid = new com.sun.security.auth.module.UnixSystem().getUid();

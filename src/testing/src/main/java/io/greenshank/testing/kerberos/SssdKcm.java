@@ -81,11 +81,12 @@ public final class SssdKcm implements AutoCloseable {
      * further {@code [libdefaults]} lines, e.g. a {@code default_ccache_name}.
      */
     public Path krb5Conf(Path base, String... libdefaults) throws IOException {
-        StringBuilder conf = new StringBuilder("[libdefaults]\n  kcm_socket = " + socket() + "\n");
+        // The include first: the JDK honours include lines only before the first section; MIT anywhere.
+        StringBuilder conf = new StringBuilder("include " + base + "\n[libdefaults]\n  kcm_socket = " + socket()
+                + "\n");
         for (String line : libdefaults) {
             conf.append("  ").append(line).append('\n');
         }
-        conf.append("include ").append(base).append('\n');
         Path file = Files.createTempFile(dir, "krb5-", ".conf");
         Files.writeString(file, conf);
         return file;
