@@ -188,6 +188,21 @@ class TicketCacheKindsEndToEndTest {
     }
 
     @Test
+    void aKernelKeyringCacheThroughTheSystemGssApi() throws Exception {
+        // The user keyring (RHEL's default is KEYRING:persistent:%{uid}, which needs a kernel built with persistent
+        // keyrings): shared by this user's processes, so kinit's tickets are there for the plugin's JVM.
+        String ccname = "KEYRING:user:greenshank-test-" + System.nanoTime();
+        Map<String, String> env = env(Map.of("KRB5CCNAME", ccname));
+        kdc.kinit(env, "gustav", "gustav-pw-1");
+        try {
+            assertThat(kdc.run(List.of("klist"), env)).contains(ccname).contains("gustav@" + MitKdc.REALM);
+            assertThat(tokenClaims(env)).containsEntry("email", "gustav@example.test");
+        } finally {
+            kdc.run(List.of("kdestroy", "-A"), env);
+        }
+    }
+
+    @Test
     void theTokenCacheIsUnderHomeNotThePasswdHome() throws Exception {
         Path home = Files.createTempDirectory(work, "home-");
         Path ccache = kdc.kinit("frida", "frida-pw-1");
