@@ -203,6 +203,20 @@ class TicketCacheKindsEndToEndTest {
     }
 
     @Test
+    void withoutTheSystemGssApiLibraryAKcmCacheIsExplainedNotGuessedAt() throws Exception {
+        Map<String, String> env = env(Map.of("KRB5CCNAME", "KCM:",
+                "GREENSHANK_JAVA_OPTS", "-Dsun.security.jgss.lib=/nonexistent/libgssapi_krb5.so.2"));
+        PluginInstall.Result result = plugin.run(args(), asKubectlRunsIt(env));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.stderr())
+                .contains("cannot read the Kerberos ticket cache KCM: (from KRB5CCNAME)")
+                .contains("the system GSS-API library could not be loaded (libgssapi_krb5.so.2: install "
+                        + "libgssapi-krb5-2")
+                .contains("no Kerberos ticket in KCM: (from KRB5CCNAME): run kinit");
+    }
+
+    @Test
     void theTokenCacheIsUnderHomeNotThePasswdHome() throws Exception {
         Path home = Files.createTempDirectory(work, "home-");
         Path ccache = kdc.kinit("frida", "frida-pw-1");
