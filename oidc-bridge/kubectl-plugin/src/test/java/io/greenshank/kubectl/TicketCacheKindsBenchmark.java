@@ -2,12 +2,10 @@ package io.greenshank.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.greenshank.kubectl.testing.Hs256;
 import io.greenshank.kubectl.testing.PluginInstall;
-import io.greenshank.kubectl.testing.TestTokenEndpoint;
+import io.greenshank.kubectl.testing.PluginPeers;
 import io.greenshank.testing.kerberos.MitKdc;
 import io.greenshank.testing.kerberos.SssdKcm;
-import io.greenshank.testing.tls.SelfSignedTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,18 +29,14 @@ class TicketCacheKindsBenchmark {
 
     @Test
     void cachedAndColdRunsPerKindOfTicketCache() throws Exception {
-        MitKdc kdc = MitKdc.shared();
-        kdc.addUser("bench", "bench-pw-1");
-        Path work = Files.createTempDirectory("greenshank-ccache-bench-");
-        SelfSignedTls tls = SelfSignedTls.create(work);
-        Hs256 signer = new Hs256(("bench-key-" + System.nanoTime()).getBytes());
-        try (SssdKcm kcm = SssdKcm.start();
-             TestTokenEndpoint bridge = new TestTokenEndpoint(tls, kdc.serviceKeytab(), kdc.servicePrincipal(),
-                     signer, "kubectl")) {
-            bridge.tokenLifetimeSeconds = 3600;
-            PluginInstall plugin = PluginInstall.into(work.resolve("bin"));
-            List<String> args = List.of("get-token", "--issuer", bridge.issuer(), "--certificate-authority",
-                    tls.caPem().toString());
+        try (SssdKcm kcm = SssdKcm.start(); PluginPeers peers = PluginPeers.start("greenshank-ccache-bench-")) {
+            MitKdc kdc = peers.kdc();
+            kdc.addUser("bench", "bench-pw-1");
+            Path work = peers.work();
+            PluginInstall plugin = peers.plugin();
+            peers.bridge().tokenLifetimeSeconds = 3600;
+            List<String> args = List.of("get-token", "--issuer", peers.bridge().issuer(), "--certificate-authority",
+                    peers.tls().caPem().toString());
             Map<String, Map<String, String>> kinds = new LinkedHashMap<>();
             kinds.put("FILE", Map.of("KRB5CCNAME", "FILE:" + kdc.kinit("bench", "bench-pw-1")));
             kinds.put("DIR", Map.of("KRB5CCNAME", "DIR:" + work.resolve("collection")));

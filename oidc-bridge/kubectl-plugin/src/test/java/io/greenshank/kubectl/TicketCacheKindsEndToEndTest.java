@@ -2,17 +2,14 @@ package io.greenshank.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.greenshank.kubectl.testing.Hs256;
 import io.greenshank.kubectl.testing.Kubectl;
 import io.greenshank.kubectl.testing.PluginInstall;
-import io.greenshank.kubectl.testing.TestApiServer;
+import io.greenshank.kubectl.testing.PluginPeers;
 import io.greenshank.kubectl.testing.TestTokenEndpoint;
 import io.greenshank.testing.kerberos.MitKdc;
 import io.greenshank.testing.kerberos.SssdKcm;
-import io.greenshank.testing.tls.SelfSignedTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,28 +25,22 @@ import org.junit.jupiter.api.Test;
  * held by a real {@code sssd_kcm}, and caches named only by {@code default_ccache_name} in a {@code KRB5_CONFIG} file.
  */
 class TicketCacheKindsEndToEndTest {
+    static PluginPeers peers;
     static MitKdc kdc;
     static Path work;
-    static SelfSignedTls tls;
-    static Hs256 signer;
     static TestTokenEndpoint bridge;
-    static TestApiServer api;
     static PluginInstall plugin;
     static SssdKcm kcm;
 
     @BeforeAll
     static void startPeers() throws Exception {
-        kdc = MitKdc.shared();
+        peers = PluginPeers.start("greenshank-ccache-e2e-");
+        kdc = peers.kdc();
+        work = peers.work();
+        bridge = peers.bridge();
+        plugin = peers.plugin();
         kdc.addUser("frida", "frida-pw-1");
         kdc.addUser("gustav", "gustav-pw-1");
-        work = Files.createTempDirectory("greenshank-ccache-e2e-");
-        tls = SelfSignedTls.create(work);
-        signer = new Hs256(("test-key-" + System.nanoTime()).getBytes());
-        bridge = new TestTokenEndpoint(tls, kdc.serviceKeytab(), kdc.servicePrincipal(), signer, "kubectl");
-        api = new TestApiServer(tls, token -> signer.verify(token).filter(c ->
-                bridge.issuer().equals(c.get("iss")) && "kubectl".equals(c.get("aud"))
-                        && ((Number) c.get("exp")).longValue() > Instant.now().getEpochSecond()));
-        plugin = PluginInstall.into(work.resolve("bin"));
     }
 
     /** The KCM daemon, started by the first test that needs it, so a missing sssd-kcm fails only those tests. */
@@ -65,11 +56,8 @@ class TicketCacheKindsEndToEndTest {
         if (kcm != null) {
             kcm.close();
         }
-        if (api != null) {
-            api.close();
-        }
-        if (bridge != null) {
-            bridge.close();
+        if (peers != null) {
+            peers.close();
         }
     }
 
@@ -83,7 +71,7 @@ class TicketCacheKindsEndToEndTest {
 
     private static List<String> args() {
         return List.of("get-token", "--issuer", bridge.issuer(), "--client-id", "kubectl",
-                "--certificate-authority", tls.caPem().toString());
+                "--certificate-authority", peers.tls().caPem().toString());
     }
 
     private static Map<String, String> asKubectlRunsIt(Map<String, String> env) {
@@ -99,7 +87,7 @@ class TicketCacheKindsEndToEndTest {
         assertThat(result.exitCode()).as("plugin stderr: %s", result.stderr()).isZero();
         @SuppressWarnings("unchecked")
         Map<String, Object> status = (Map<String, Object>) Json.parseObject(result.stdout().trim()).get("status");
-        return signer.verify((String) status.get("token")).orElseThrow();
+        return peers.signer().verify((String) status.get("token")).orElseThrow();
     }
 
     @Test
@@ -156,17 +144,17 @@ class TicketCacheKindsEndToEndTest {
         Map<String, String> env = env(Map.of("KRB5_CONFIG", conf.toString(), "KRB5CCNAME", "KCM:"));
         kdc.kinit(env, "gustav", "gustav-pw-1");
         int exchanges = bridge.exchanges.get();
-        int accepted = api.acceptedClaims.size();
+        int accepted = peers.api().acceptedClaims.size();
 
-        Path kubeconfig = Kubectl.kubeconfig(work.resolve("kubeconfig-kcm"), api.url(), tls.caPem(),
-                plugin.launcher(), List.of("get-token", "--certificate-authority", tls.caPem().toString()),
+        Path kubeconfig = Kubectl.kubeconfig(work.resolve("kubeconfig-kcm"), peers.api().url(), peers.tls().caPem(),
+                plugin.launcher(), List.of("get-token", "--certificate-authority", peers.tls().caPem().toString()),
                 Map.of("issuer", bridge.issuer(), "client-id", "kubectl"));
         for (int i = 0; i < 2; i++) {
             String[] kubectl = Kubectl.run(kubeconfig, env, "get", "--raw", "/apis/greenshank.test/v1/whoami");
             assertThat(kubectl[0]).as("kubectl stderr: %s", kubectl[2]).isEqualTo("0");
             assertThat(kubectl[1]).contains("gustav@example.test");
         }
-        assertThat(api.acceptedClaims.size() - accepted).isEqualTo(2);
+        assertThat(peers.api().acceptedClaims.size() - accepted).isEqualTo(2);
         assertThat(bridge.exchanges.get() - exchanges).as("the second kubectl run used the cached token")
                 .isEqualTo(1);
 
