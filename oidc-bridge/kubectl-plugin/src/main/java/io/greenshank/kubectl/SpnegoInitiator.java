@@ -51,7 +51,18 @@ public final class SpnegoInitiator {
      */
     public static SpnegoInitiator start(TicketCache tickets, String host, String servicePrincipal)
             throws KerberosFailure {
-        Subject subject = tickets.file().isPresent() ? login(tickets.file().get(), tickets.principal()) : null;
+        return startAs(tickets.file().isPresent() ? login(tickets.file().get(), tickets.principal()) : null, host,
+                servicePrincipal);
+    }
+
+    /** As {@link #start(TicketCache, String, String)}, for the tickets of {@code clientPrincipal} in a FILE cache. */
+    public static SpnegoInitiator start(Path ccache, String clientPrincipal, String host, String servicePrincipal)
+            throws KerberosFailure {
+        return startAs(login(ccache, clientPrincipal), host, servicePrincipal);
+    }
+
+    private static SpnegoInitiator startAs(Subject subject, String host, String servicePrincipal)
+            throws KerberosFailure {
         try {
             GSSContext context = Subject.doAs(subject, (PrivilegedExceptionAction<GSSContext>) () -> {
                 GSSManager manager = GSSManager.getInstance();
