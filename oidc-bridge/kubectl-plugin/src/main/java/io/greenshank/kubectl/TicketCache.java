@@ -36,7 +36,10 @@ public record TicketCache(CacheName name, Optional<Path> file, String principal,
         return CacheName.resolve(env, new com.sun.security.auth.module.UnixSystem().getUid());
     }
 
-    /** Reads the cache {@code name}; empty when it holds no ticket (no such file, no such collection entry). */
+    /**
+     * Reads the cache {@code name}; empty when a FILE or DIR cache has no such file. A KCM or KEYRING cache without a
+     * usable ticket is an {@link IOException} with the system library's reason.
+     */
     public static Optional<TicketCache> read(CacheName name) throws IOException, CacheName.InvalidCacheName {
         switch (name.type()) {
             case "FILE":
@@ -45,8 +48,9 @@ public record TicketCache(CacheName name, Optional<Path> file, String principal,
                 return readFile(name, primaryFile(name));
             case "KCM":
             case "KEYRING":
-                return NativeCredential.acquire(name).map(c -> new TicketCache(name, Optional.empty(),
-                        c.principal(), Optional.of(Instant.now().plusSeconds(c.remainingSeconds()))));
+                NativeCredential credential = NativeCredential.acquire(name);
+                return Optional.of(new TicketCache(name, Optional.empty(), credential.principal(),
+                        Optional.of(Instant.now().plusSeconds(credential.remainingSeconds()))));
             case "MEMORY":
                 throw new CacheName.InvalidCacheName("the Kerberos ticket cache " + name.describe() + " lives "
                         + "only inside the process that made it: kinit into a FILE:, DIR:, KCM: or KEYRING: cache");

@@ -163,7 +163,23 @@ class TicketCacheKindsEndToEndTest {
                 "KRB5CCNAME", "KCM:"))));
         assertThat(none.exitCode()).isEqualTo(1);
         assertThat(none.stdout()).isEmpty();
-        assertThat(none.stderr()).contains("no Kerberos ticket in KCM: (from KRB5CCNAME): run kinit");
+        assertThat(none.stderr()).contains("no Kerberos ticket in KCM: (from KRB5CCNAME): run kinit")
+                .contains("cannot read the Kerberos ticket cache KCM: (from KRB5CCNAME): the system GSS-API found "
+                        + "no usable ticket");
+    }
+
+    @Test
+    void aKcmDaemonThatIsNotRunningIsNamedInTheMessage() throws Exception {
+        Path conf = work.resolve("krb5-kcm-down.conf");
+        Files.writeString(conf, "include " + kdc.krb5Conf() + "\n[libdefaults]\n  kcm_socket = "
+                + work.resolve("no-kcm.socket") + "\n");
+        PluginInstall.Result result = plugin.run(args(), asKubectlRunsIt(env(Map.of("KRB5_CONFIG", conf.toString(),
+                "KRB5CCNAME", "KCM:"))));
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).isEmpty();
+        // The library's own reason, next to what the plugin looked at and what to do.
+        assertThat(result.stderr()).contains("No KCM server found")
+                .contains("no Kerberos ticket in KCM: (from KRB5CCNAME): run kinit");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.greenshank.kubectl.krb5;
 
 import java.io.IOException;
-import java.util.Optional;
 import org.ietf.jgss.GSSCredential;
 import org.ietf.jgss.GSSException;
 import org.ietf.jgss.GSSManager;
@@ -28,8 +27,11 @@ public record NativeCredential(String principal, long remainingSeconds) {
         System.setProperty("sun.security.jgss.native", "true");
     }
 
-    /** The default credential of {@code cache}; empty when it holds no usable ticket. */
-    public static Optional<NativeCredential> acquire(CacheName cache) throws IOException {
+    /**
+     * The default credential of {@code cache}. When the library finds none, the exception carries its reason, which
+     * says more than "no ticket" can: "No KCM server found", or the cache it looked in.
+     */
+    public static NativeCredential acquire(CacheName cache) throws IOException {
         useSystemGssApi();
         GSSManager manager = GSSManager.getInstance();
         Oid[] mechs = manager.getMechs();
@@ -42,16 +44,13 @@ public record NativeCredential(String principal, long remainingSeconds) {
             GSSCredential credential = manager.createCredential(null, GSSCredential.DEFAULT_LIFETIME, KRB5,
                     GSSCredential.INITIATE_ONLY);
             try {
-                return Optional.of(new NativeCredential(credential.getName().toString(),
-                        Math.max(0, credential.getRemainingLifetime())));
+                return new NativeCredential(credential.getName().toString(),
+                        Math.max(0, credential.getRemainingLifetime()));
             } finally {
                 credential.dispose();
             }
         } catch (GSSException e) {
-            if (e.getMajor() == GSSException.NO_CRED || e.getMajor() == GSSException.CREDENTIALS_EXPIRED) {
-                return Optional.empty();
-            }
-            throw new IOException("the system GSS-API could not read " + cache + ": " + e.getMajorString()
+            throw new IOException("the system GSS-API found no usable ticket: " + e.getMajorString()
                     + (e.getMinorString() != null ? " (" + e.getMinorString() + ")" : ""), e);
         }
     }
