@@ -29,14 +29,19 @@ public final class MeshHeaderAuthenticator implements CallerAuthenticator {
         this.headers = headers;
     }
 
+    /** The SPIFFE id of the last XFCC element (the hop this service's sidecar saw); empty if absent or malformed. */
+    static Optional<SpiffeId> lastHopPeer(CallerRequest request) {
+        return request.header(XFCC)
+                .flatMap(ForwardedClientCert::parse)
+                .flatMap(ForwardedClientCert::lastPeerUri)
+                .flatMap(SpiffeId::parse);
+    }
+
     @Override
     public Identity authenticate(CallerRequest request) {
         String userValue = request.header(headers.userHeader())
                 .orElseThrow(() -> new AuthenticationException("no bearer token and no " + headers.userHeader() + " header"));
-        SpiffeId peer = request.header(XFCC)
-                .flatMap(ForwardedClientCert::parse)
-                .flatMap(ForwardedClientCert::lastPeerUri)
-                .flatMap(SpiffeId::parse)
+        SpiffeId peer = lastHopPeer(request)
                 .orElseThrow(() -> new AuthenticationException(headers.userHeader()
                         + " header is trusted only from the mesh: no verifiable " + XFCC + " peer"));
         if (!trustedPrincipals.contains(peer.principal())) {
