@@ -84,10 +84,10 @@ class DelegationTest {
         });
 
         // add-contributor: the dashboard forwards the owner's kubeflow-userid, and the owner's rules apply
-        ok(fromDashboard().header("kubeflow-userid", owner), dashboard.contributor(true, ns, "bob@example.com", "user"));
+        ok(fromDashboard().header("kubeflow-userid", owner), dashboard.contributor(true, ns, "deleg-bob@example.com", "user"));
         // getContributors(namespace): readBindings(undefined, namespace), no user named, no user header
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dashboard.contributors(
-                ok(fromDashboard(), dashboard.readBindings(null, ns, null)))).containsExactly("User:bob@example.com"));
+                ok(fromDashboard(), dashboard.readBindings(null, ns, null)))).containsExactly("User:deleg-bob@example.com"));
     }
 
     @Test
@@ -96,23 +96,23 @@ class DelegationTest {
         String ns = "deleg-b";
         ok(fromDashboard(), dashboard.createProfile(ns, owner));
         profileExists(ns);
-        ok(fromDashboard().header("kubeflow-userid", owner), dashboard.contributor(true, ns, "carol@example.com", "user"));
+        ok(fromDashboard().header("kubeflow-userid", owner), dashboard.contributor(true, ns, "deleg-carol@example.com", "user"));
         int bindings = k.rbac().roleBindings().inNamespace(ns).list().getItems().size();
 
-        Response add = send(fromDashboard(), dashboard.contributor(true, ns, "mallory@example.com", "user"));
+        Response add = send(fromDashboard(), dashboard.contributor(true, ns, "deleg-mallory@example.com", "user"));
         assertThat(add.statusCode()).isEqualTo(401);
         assertThat(add.asString()).contains("must forward the user's identity header");
-        assertThat(send(fromDashboard(), dashboard.contributor(false, ns, "carol@example.com", "user")).statusCode())
+        assertThat(send(fromDashboard(), dashboard.contributor(false, ns, "deleg-carol@example.com", "user")).statusCode())
                 .isEqualTo(401);
         fromDashboard().delete("/kfam/v1/profiles/" + ns).then().statusCode(401);
         assertThat(k.rbac().roleBindings().inNamespace(ns).list().getItems()).hasSize(bindings);
         assertThat(k.resources(Profile.class).withName(ns).get()).isNotNull();
 
         // forwarding a user does not lend the dashboard more than that user has
-        Response stranger = send(fromDashboard().header("kubeflow-userid", "mallory@example.com"),
-                dashboard.contributor(true, ns, "mallory@example.com", "user"));
+        Response stranger = send(fromDashboard().header("kubeflow-userid", "deleg-mallory@example.com"),
+                dashboard.contributor(true, ns, "deleg-mallory@example.com", "user"));
         assertThat(stranger.statusCode()).isEqualTo(403);
-        fromDashboard().header("kubeflow-userid", "mallory@example.com").delete("/kfam/v1/profiles/" + ns)
+        fromDashboard().header("kubeflow-userid", "deleg-mallory@example.com").delete("/kfam/v1/profiles/" + ns)
                 .then().statusCode(403);
         assertThat(k.rbac().roleBindings().inNamespace(ns).list().getItems()).hasSize(bindings);
         assertThat(k.resources(Profile.class).withName(ns).get()).isNotNull();
