@@ -172,7 +172,8 @@ public final class SharingService {
     private static boolean managed(RoleBinding rb) {
         Map<String, String> a = rb.getMetadata().getAnnotations();
         return ManagedNames.OWNER_ROLE_BINDING.equals(rb.getMetadata().getName())
-                || (a != null && a.containsKey(ManagedNames.USER_ANNOTATION) && a.containsKey(ManagedNames.ROLE_ANNOTATION));
+                || (a != null && a.containsKey(ManagedNames.USER_ANNOTATION) && a.containsKey(ManagedNames.ROLE_ANNOTATION)
+                && rb.getSubjects().size() == 1);
     }
 
     // ---- adding and removing contributors ------------------------------------------------------------------------
@@ -244,6 +245,11 @@ public final class SharingService {
             if (ManagedNames.OWNER_ROLE_BINDING.equals(rb.getMetadata().getName())) {
                 throw SharingException.conflict("binding " + rb.getMetadata().getName() + " is the profile owner's; "
                         + "change spec.owner of the profile instead");
+            }
+            if (rb.getSubjects().size() > 1) {
+                throw SharingException.conflict("binding " + rb.getMetadata().getName() + " in " + c.namespace()
+                        + " grants " + rb.getSubjects().size() + " subjects; removing it would remove the others too: "
+                        + "edit it with kubectl");
             }
             if (!managed(rb)) {
                 throw SharingException.conflict("binding " + rb.getMetadata().getName() + " in " + c.namespace()
@@ -343,8 +349,9 @@ public final class SharingService {
                 .filter(r -> r != ContributorRole.ADMIN)
                 .orElseThrow(() -> SharingException.badRequest("RoleRef.name must be edit or view (kubeflow-edit or "
                         + "kubeflow-view), not '" + b.roleRef().getName() + "'; the admin role belongs to the profile owner"));
-        return new Contributor(new Subject(ManagedNames.RBAC_GROUP, kind, person.getName().trim(), null),
-                b.referredNamespace(), role);
+        String name = person.getName().trim();
+        return new Contributor(new Subject(ManagedNames.RBAC_GROUP, kind, "User".equals(kind) ? keys.normalizeUser(name) : name,
+                null), b.referredNamespace(), role);
     }
 
     private Profile profileOrThrow(String name) {
@@ -391,6 +398,11 @@ public final class SharingService {
         }
         if (!"User".equals(spec.owner().getKind()) && !"Group".equals(spec.owner().getKind())) {
             throw SharingException.badRequest("spec.owner.kind must be User or Group");
+        }
+        if ("User".equals(spec.owner().getKind())) {
+            String owner = keys.normalizeUser(spec.owner().getName().trim());
+            spec = new ProfileSpec(new Subject(spec.owner().getApiGroup(), "User", owner, spec.owner().getNamespace()),
+                    spec.resourceQuotaSpec(), spec.plugins());
         }
         return spec;
     }
