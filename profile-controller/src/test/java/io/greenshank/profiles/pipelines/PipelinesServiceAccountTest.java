@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
@@ -60,26 +61,29 @@ class PipelinesServiceAccountTest {
     static RSAKey clusterKey;
     static JwtVerifier verifier;
     static KubernetesAccessReviewer reviewer;
+    static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeAll
     static void cluster() throws Exception {
         harness = new ControllerHarness(ControllerSettings.defaults());
-        RbacAuthorizerModel rbac = new RbacAuthorizerModel(harness.client);
-        harness.api.mockServer().expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-                .andReply(201, req -> rbac.review(Serialization.unmarshal(req.getBody().readUtf8(),
-                        SubjectAccessReview.class))).always();
         // kubeflow-edit / kubeflow-view as Kubeflow aggregates them, with the Pipelines rules of kubeflow/pipelines
         // manifests/kustomize/base/installs/multi-user/view-edit-cluster-roles.yaml (aggregate-to-kubeflow-pipelines-*)
         List<String> kinds = List.of("pipelines", "pipelines/versions", "experiments", "jobs", "runs");
-        harness.client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("kubeflow-edit")
-                .endMetadata().withRules(new PolicyRuleBuilder().withApiGroups(PIPELINES_AUDIENCE).withResources(kinds)
-                        .withVerbs("create", "delete", "update", "archive", "unarchive", "terminate", "retry",
-                                "enable", "disable", "readArtifact", "reportMetrics", "get", "list").build())
-                .build()).create();
-        harness.client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("kubeflow-view")
-                .endMetadata().withRules(new PolicyRuleBuilder().withApiGroups(PIPELINES_AUDIENCE).withResources(kinds)
-                        .withVerbs("get", "list", "readArtifact").build())
-                .build()).create();
+        List<ClusterRole> roles = List.of(
+                new ClusterRoleBuilder().withNewMetadata().withName("kubeflow-edit").endMetadata()
+                        .withRules(new PolicyRuleBuilder().withApiGroups(PIPELINES_AUDIENCE).withResources(kinds)
+                                .withVerbs("create", "delete", "update", "archive", "unarchive", "terminate", "retry",
+                                        "enable", "disable", "readArtifact", "reportMetrics", "get", "list").build())
+                        .build(),
+                new ClusterRoleBuilder().withNewMetadata().withName("kubeflow-view").endMetadata()
+                        .withRules(new PolicyRuleBuilder().withApiGroups(PIPELINES_AUDIENCE).withResources(kinds)
+                                .withVerbs("get", "list", "readArtifact").build())
+                        .build());
+        roles.forEach(r -> harness.client.rbac().clusterRoles().resource(r).create());
+        RbacAuthorizerModel rbac = new RbacAuthorizerModel(harness.cache::roleBindingsIn, roles);
+        harness.api.mockServer().expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+                .andReply(201, req -> rbac.review(Serialization.unmarshal(req.getBody().readUtf8(),
+                        SubjectAccessReview.class))).always();
         for (String team : List.of("team-a", "team-b")) {
             harness.client.resource(new Profile(team, new ProfileSpec(new Subject("rbac.authorization.k8s.io", "User",
                     team + "-owner@example.com", null), null, null))).create();
@@ -95,7 +99,14 @@ class PipelinesServiceAccountTest {
                         new KeySource.Inline(new JWKSet(clusterKey.toPublicJWK()).toString()))
                 .withMapping(new UserIdMapping("sub", "", "groups", ""))).build();
         verifier.refreshAll();
-        reviewer = new KubernetesAccessReviewer(harness.client, new SimpleMeterRegistry());
+        reviewer = new KubernetesAccessReviewer(harness.client, registry);
+    }
+
+    /** A refusal must be the authorizer's answer, not a failed review (which the reviewer also counts as "no"). */
+    @org.junit.jupiter.api.AfterEach
+    void everyReviewWasAnswered() {
+        assertThat(registry.find("greenshank.profiles.access.reviews").tag("allowed", "error").counters()).isEmpty();
+        assertThat(registry.find("greenshank.profiles.access.reviews").tag("allowed", "false").counters()).isNotEmpty();
     }
 
     @AfterAll
@@ -118,10 +129,15 @@ class PipelinesServiceAccountTest {
         return jwt.serialize();
     }
 
-    /** ml-pipeline's check: TokenReview, then a SubjectAccessReview on {@code runs} in the request's namespace. */
+    /**
+     * ml-pipeline's check: TokenReview, then a SubjectAccessReview on {@code runs} in the request's namespace for the
+     * reviewed user name only ({@code GetUserIdentity} returns {@code userInfo.Username}; no groups are sent).
+     */
     static boolean pipelinesAllows(String token, String verb, String namespace) throws TokenRejectedException {
         Identity caller = verifier.authenticate(token);
-        return reviewer.allowed(caller, namespace, verb, PIPELINES_AUDIENCE, "runs", null);
+        Identity userOnly = new Identity(caller.user(), List.of(), caller.issuer(), caller.subject(), caller.meshPeer(),
+                caller.method(), Map.of(), caller.expiresAt());
+        return reviewer.allowed(userOnly, namespace, verb, PIPELINES_AUDIENCE, "runs", null);
     }
 
     @Test

@@ -5,52 +5,51 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatus;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * A test-scope model of kube-apiserver's RBAC authorizer answering a SubjectAccessReview from the RoleBindings,
- * ClusterRoleBindings, Roles and ClusterRoles stored in the (fabric8 CRUD) API server. Written from kubernetes
+ * A test-scope model of kube-apiserver's RBAC authorizer answering a SubjectAccessReview from a namespace's
+ * RoleBindings and the ClusterRoles they reference. Written from kubernetes
  * {@code plugin/pkg/auth/authorizer/rbac/rbac.go} ({@code RBACAuthorizer.Authorize}: any rule of any role bound to the
  * subject allows; no deny) and {@code rbac.go}'s helpers ({@code RuleAllows}: verb, API group, resource with
  * {@code resource/subresource}, resource name; {@code "*"} matches all; {@code appliesTo}: User by name, Group by
- * membership, ServiceAccount as {@code system:serviceaccount:<ns>:<name>}). Not modelled: non-resource URLs,
- * aggregation labels (roles must be written aggregated), the other authorizers (Node, Webhook).
+ * membership, ServiceAccount as {@code system:serviceaccount:<ns>:<name>}). Not modelled: ClusterRoleBindings and
+ * namespaced Roles (the controller writes neither), non-resource URLs, aggregation labels (roles are given
+ * aggregated), the other authorizers (Node, Webhook).
  */
 final class RbacAuthorizerModel {
 
-    private final KubernetesClient client;
+    private final Function<String, List<RoleBinding>> roleBindingsIn;
+    private final Map<String, ClusterRole> clusterRoles;
 
-    RbacAuthorizerModel(KubernetesClient client) {
-        this.client = client;
+    /**
+     * @param roleBindingsIn the RoleBindings of a namespace, read from an informer cache: the model answers on the
+     *                       mock server's event loop, which must not call the mock server back
+     * @param clusterRoles   the cluster roles by name, already aggregated
+     */
+    RbacAuthorizerModel(Function<String, List<RoleBinding>> roleBindingsIn, List<ClusterRole> clusterRoles) {
+        this.roleBindingsIn = roleBindingsIn;
+        this.clusterRoles = clusterRoles.stream().collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r));
     }
 
     SubjectAccessReview review(SubjectAccessReview request) {
         ResourceAttributes ra = request.getSpec().getResourceAttributes();
         String user = request.getSpec().getUser();
         Set<String> groups = Set.copyOf(request.getSpec().getGroups() == null ? List.of() : request.getSpec().getGroups());
-        Stream<Binding> bindings = client.rbac().clusterRoleBindings().list().getItems().stream()
-                .map(b -> new Binding(b.getRoleRef(), b.getSubjects(), null));
-        if (ra != null && ra.getNamespace() != null && !ra.getNamespace().isEmpty()) {
-            bindings = Stream.concat(bindings, client.rbac().roleBindings().inNamespace(ra.getNamespace()).list()
-                    .getItems().stream().map((RoleBinding b) -> new Binding(b.getRoleRef(), b.getSubjects(),
-                            b.getMetadata().getNamespace())));
-        }
-        boolean allowed = ra != null && bindings
-                .filter(b -> b.subjects() != null && b.subjects().stream().anyMatch(s -> appliesTo(s, user, groups, b.namespace())))
-                .flatMap(b -> rules(b.roleRef(), b.namespace()).stream())
+        boolean allowed = ra != null && ra.getNamespace() != null && roleBindingsIn.apply(ra.getNamespace()).stream()
+                .filter(b -> b.getSubjects() != null && b.getSubjects().stream()
+                        .anyMatch(s -> appliesTo(s, user, groups, b.getMetadata().getNamespace())))
+                .flatMap(b -> rules(b.getRoleRef()).stream())
                 .anyMatch(rule -> allows(rule, ra));
         request.setStatus(new SubjectAccessReviewStatus(allowed, false, null, allowed ? "RBAC: allowed" : ""));
         return request;
-    }
-
-    private record Binding(RoleRef roleRef, List<Subject> subjects, String namespace) {
     }
 
     private static boolean appliesTo(Subject s, String user, Set<String> groups, String bindingNamespace) {
@@ -65,12 +64,8 @@ final class RbacAuthorizerModel {
         };
     }
 
-    private List<PolicyRule> rules(RoleRef ref, String namespace) {
-        if ("ClusterRole".equals(ref.getKind())) {
-            ClusterRole r = client.rbac().clusterRoles().withName(ref.getName()).get();
-            return r == null || r.getRules() == null ? List.of() : r.getRules();
-        }
-        Role r = namespace == null ? null : client.rbac().roles().inNamespace(namespace).withName(ref.getName()).get();
+    private List<PolicyRule> rules(RoleRef ref) {
+        ClusterRole r = "ClusterRole".equals(ref.getKind()) ? clusterRoles.get(ref.getName()) : null;
         return r == null || r.getRules() == null ? List.of() : r.getRules();
     }
 

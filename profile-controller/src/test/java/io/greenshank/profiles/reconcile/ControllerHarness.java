@@ -13,7 +13,7 @@ public final class ControllerHarness implements AutoCloseable {
 
     public final EmbeddedApiServer api;
     public final KubernetesClient client;
-    final ClusterCache cache;
+    public final ClusterCache cache;
     final ProfileController controller;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final ControllerMetrics metrics;
