@@ -79,6 +79,7 @@ class KfamHttpBenchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         System.out.printf("%nBENCH KFAM listing over HTTP, %d profiles with 2 contributors each (%d RoleBindings cached)%n",
                 COUNT, 3 * COUNT);
+        Map<String, Double> p99s = new java.util.LinkedHashMap<>();
         for (String user : List.of(EVERYWHERE, TYPICAL)) {
             int expected = EVERYWHERE.equals(user) ? COUNT : 1;
             HttpRequest request = HttpRequest.newBuilder(URI.create(bindings + "?user=" + user))
@@ -114,9 +115,10 @@ class KfamHttpBenchmark {
             System.out.printf("BENCH   HTTP overhead p50 %.3f ms (HTTP - in process); ratio HTTP/floor p50 %.0fx%n",
                     (overHttp.getValueAtPercentile(50) - inProcess.getValueAtPercentile(50)) / 1000.0,
                     overHttp.getValueAtPercentile(50) / (double) Math.max(1, index.getValueAtPercentile(50)));
-            assertThat(overHttp.getValueAtPercentile(99) / 1000.0).as("p99 over HTTP, ms").isLessThan(50.0);
+            p99s.put(user, overHttp.getValueAtPercentile(99) / 1000.0);
         }
         System.out.println();
+        p99s.forEach((user, p99) -> assertThat(p99).as("p99 over HTTP for ?user=" + user + ", ms").isLessThan(50.0));
     }
 
     void binding(String ns, String name, String user, String clusterRole, String role) {
