@@ -76,7 +76,7 @@ public abstract class TokenExchangeGrant implements TokenGrant {
         } catch (ParseException e) {
             throw OAuthException.invalidGrant("subject_token has malformed claims");
         } catch (DirectoryUnavailableException e) {
-            throw OAuthException.temporarilyUnavailable("the directory is not answering; retry shortly");
+            throw OAuthException.directory(e);
         }
     }
 
