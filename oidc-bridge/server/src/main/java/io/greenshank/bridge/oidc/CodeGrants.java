@@ -103,6 +103,20 @@ public final class CodeGrants {
     }
 
     /**
+     * Called once the tokens of a code redemption are minted, before they are sent: true when a reuse revoked the
+     * grant meanwhile (a concurrent redemption at another replica), in which case the refresh family just created is
+     * deleted too and nothing may be sent. A revocation marks the grant before it deletes the family, and minting
+     * creates the family before this check, so one of the two always sees the other.
+     */
+    public boolean revokedMeanwhile(String grant) throws SessionStoreUnavailableException {
+        if (store.get(grant).map(s -> s.value().revoked()).orElse(false)) {
+            refreshTokens.revokeFamily(grant);
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Whether the token with these verified claims was issued from a code that was since reused. Tokens from other
      * grants (password, Kerberos, refresh of those) carry no grant id and are never revoked this way.
      *
