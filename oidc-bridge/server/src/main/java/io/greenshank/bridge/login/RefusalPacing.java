@@ -12,13 +12,15 @@ import java.util.function.LongSupplier;
  * <p>The directory already does the same work for every refusal (a search, then one bind: see
  * {@code LdapDirectory#authenticate}); what remains is the directory's own difference between a bind that finds
  * the account and one that does not (Active Directory updates {@code badPwdCount} on a real account's failed bind).
- * This floor covers that residue: the median of the last {@value #SAMPLES} wrong-password refusals, which an attacker
- * cannot lower (their own wrong passwords are such refusals), capped at {@link #MAX_FLOOR} so that a slow directory
- * cannot hold worker threads for long. Before the first sample there is no floor.
+ * This floor covers that residue: the 75th percentile of the last {@value #SAMPLES} wrong-password refusals, which an
+ * attacker cannot lower (their own wrong passwords are such refusals), capped at {@link #MAX_FLOOR} so that a slow
+ * directory cannot hold worker threads for long. Above the median on purpose: padded to it, three quarters of the
+ * wrong-password refusals take exactly the floor, as every other refusal does, so the medians coincide instead of
+ * meeting only at the edge. Before the first sample there is no floor.
  */
 public final class RefusalPacing {
 
-    static final int SAMPLES = 64;
+    static final int SAMPLES = 32;
     static final Duration MAX_FLOOR = Duration.ofSeconds(2);
 
     private final long[] samples = new long[SAMPLES];
@@ -42,7 +44,7 @@ public final class RefusalPacing {
         count = Math.min(SAMPLES, count + 1);
         long[] sorted = Arrays.copyOf(samples, count);
         Arrays.sort(sorted);
-        floorNanos = Math.min(sorted[count / 2], MAX_FLOOR.toNanos());
+        floorNanos = Math.min(sorted[(count * 3) / 4], MAX_FLOOR.toNanos());
     }
 
     /** The current floor. */
