@@ -490,12 +490,12 @@ public final class LdapDirectory implements Directory, AutoCloseable {
     private DirectoryUnavailableException unavailable(String what, LDAPException e) {
         // The diagnostic message can hold a DN but never a password: binds are not echoed by servers.
         Optional<String> fix = misconfiguration(e);
+        String diagnostic = Optional.ofNullable(e.getDiagnosticMessage()).orElse("no diagnostic message");
         if (fix.isPresent()) {
-            LOG.errorf("directory %s refused: %s (%s %s)", what, fix.get(), e.getResultCode(),
-                    e.getDiagnosticMessage());
+            LOG.errorf("directory %s refused: %s (%s: %s)", what, fix.get(), e.getResultCode(), diagnostic);
             return new DirectoryMisconfiguredException(fix.get(), e);
         }
-        LOG.warnf("directory %s failed: %s (%s)", what, e.getResultCode(), e.getDiagnosticMessage());
+        LOG.warnf("directory %s failed: %s (%s)", what, e.getResultCode(), diagnostic);
         return new DirectoryUnavailableException("directory " + what + " failed: " + e.getResultCode(), e);
     }
 
