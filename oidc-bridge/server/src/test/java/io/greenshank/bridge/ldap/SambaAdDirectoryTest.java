@@ -237,28 +237,9 @@ class SambaAdDirectoryTest {
                 new io.greenshank.bridge.login.RefusalTimes.Attempt("disabled", "dave", "Guess-Passw0rd!x"),
                 new io.greenshank.bridge.login.RefusalTimes.Attempt("locked", "lou", "Guess-Passw0rd!x"),
                 new io.greenshank.bridge.login.RefusalTimes.Attempt("wrong-password", "alice", "Guess-Passw0rd!x"));
-        var raw = io.greenshank.bridge.login.RefusalTimes.medians((u, p, a) -> {
-            try {
-                directory.authenticate(u, p);
-            } catch (LoginFailedException e) {
-                return;
-            }
-            throw new AssertionError(u + " was not refused");
-        }, attempts, 10, 40);
-        var login = new io.greenshank.bridge.login.PasswordLogin(directory,
-                new io.greenshank.bridge.throttle.LoginThrottle(io.greenshank.bridge.login.RefusalTimes.throttle(
-                        1_000_000), java.time.Clock.systemUTC()),
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC());
-        var paced = io.greenshank.bridge.login.RefusalTimes.medians(io.greenshank.bridge.login.RefusalTimes.of(login),
-                attempts, 10, 40);
-        String report = "Samba AD, directory only (decoy bind): " + io.greenshank.bridge.login.RefusalTimes.format(raw)
-                + "\nSamba AD, PasswordLogin (decoy bind + pacing): "
-                + io.greenshank.bridge.login.RefusalTimes.format(paced) + "\n";
-        System.out.print(report);
-        Path out = Path.of("target/benchmarks/refusal-times-samba.txt");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        assertThat(io.greenshank.bridge.login.RefusalTimes.spread(paced)).as(report).isLessThanOrEqualTo(1.5);
+        var paced = io.greenshank.bridge.login.RefusalTimes.measure("Samba AD", directory, attempts, 10, 40);
+        assertThat(io.greenshank.bridge.login.RefusalTimes.spread(paced))
+                .as(io.greenshank.bridge.login.RefusalTimes.format(paced)).isLessThanOrEqualTo(1.5);
     }
 
     static boolean listening(int port) {

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.greenshank.bridge.ldap.ExampleDirectory;
 import io.greenshank.bridge.ldap.LdapDirectory;
-import io.greenshank.bridge.ldap.LoginFailedException;
 import io.greenshank.bridge.throttle.LoginThrottle;
-import io.greenshank.testing.ldap.Slapd;
+import io.greenshank.bridge.throttle.ThrottleConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,50 +27,31 @@ class NoAccountOracleOverSlapdTest {
             new RefusalTimes.Attempt("locked", "locked", "Guess-1234"),
             new RefusalTimes.Attempt("wrong-password", "alice", "Guess-1234"));
 
-    static Slapd slapd;
+    static ExampleDirectory.Running running;
     static LdapDirectory directory;
 
     @BeforeAll
     static void start() throws Exception {
-        slapd = ExampleDirectory.start();
-        directory = new LdapDirectory(ExampleDirectory.settings(slapd));
+        running = ExampleDirectory.open();
+        directory = running.directory();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (directory != null) {
-            directory.close();
-        }
-        if (slapd != null) {
-            slapd.close();
+        if (running != null) {
+            running.close();
         }
     }
 
     @Test
     void refusalsOfUnknownLockedAndActiveAccountsTakeAlike() throws Exception {
-        Map<String, Duration> raw = RefusalTimes.medians((u, p, a) -> {
-            try {
-                directory.authenticate(u, p);
-            } catch (LoginFailedException e) {
-                return;
-            }
-            throw new AssertionError(u + " was not refused");
-        }, ATTEMPTS, 20, 60);
-        PasswordLogin login = new PasswordLogin(directory, new LoginThrottle(RefusalTimes.throttle(1_000_000),
-                Clock.systemUTC()), new SimpleMeterRegistry(), Clock.systemUTC());
-        Map<String, Duration> paced = RefusalTimes.medians(RefusalTimes.of(login), ATTEMPTS, 20, 60);
-        String report = "slapd, directory only (decoy bind): " + RefusalTimes.format(raw)
-                + "\nslapd, PasswordLogin (decoy bind + pacing): " + RefusalTimes.format(paced) + "\n";
-        System.out.print(report);
-        Path out = Path.of("target/benchmarks/refusal-times-slapd.txt");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report);
-        assertThat(RefusalTimes.spread(paced)).as(report).isLessThanOrEqualTo(1.5);
+        Map<String, Duration> paced = RefusalTimes.measure("slapd", directory, ATTEMPTS, 20, 60);
+        assertThat(RefusalTimes.spread(paced)).as(RefusalTimes.format(paced)).isLessThanOrEqualTo(1.5);
     }
 
     @Test
     void theThrottleStillAppliesToUnknownAndKnownAccountsAlike() throws Exception {
-        PasswordLogin login = new PasswordLogin(directory, new LoginThrottle(RefusalTimes.throttle(3),
+        PasswordLogin login = new PasswordLogin(directory, new LoginThrottle(ThrottleConfigs.of(3, 1_000),
                 Clock.systemUTC()), new SimpleMeterRegistry(), Clock.systemUTC());
         for (String user : List.of("nobody-either", "bob")) {
             for (int i = 0; i < 3; i++) {

@@ -1,6 +1,13 @@
 package io.greenshank.bridge.login;
 
-import io.greenshank.bridge.throttle.ThrottleConfig;
+import io.greenshank.bridge.ldap.Directory;
+import io.greenshank.bridge.ldap.LoginFailedException;
+import io.greenshank.bridge.throttle.LoginThrottle;
+import io.greenshank.bridge.throttle.ThrottleConfigs;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,43 +88,37 @@ public final class RefusalTimes {
         return b.append(String.format("max/min %.2f", spread(medians))).toString();
     }
 
-    /** A throttle that lets {@code freePerUser} failures through per user and many per address. */
-    public static ThrottleConfig throttle(int freePerUser) {
-        return new ThrottleConfig() {
-            @Override
-            public int freeFailuresPerUser() {
-                return freePerUser;
+    /** Through the directory alone: refused means {@link LoginFailedException}. */
+    public static Refusal of(Directory directory) {
+        return (user, password, address) -> {
+            try {
+                directory.authenticate(user, password);
+            } catch (LoginFailedException e) {
+                return;
             }
-
-            @Override
-            public int freeFailuresPerAddress() {
-                return 1_000_000;
-            }
-
-            @Override
-            public Duration initialDelay() {
-                return Duration.ofSeconds(1);
-            }
-
-            @Override
-            public Duration maxDelayPerUser() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration maxDelayPerAddress() {
-                return Duration.ofMinutes(5);
-            }
-
-            @Override
-            public Duration forgetAfter() {
-                return Duration.ofMinutes(15);
-            }
-
-            @Override
-            public int maxTracked() {
-                return 100_000;
-            }
+            throw new AssertionError("login of " + user + " was not refused");
         };
+    }
+
+    /**
+     * Measures {@code attempts} against {@code directory} alone and through a {@link PasswordLogin} with an unlimited
+     * throttle, prints both and writes them to {@code target/benchmarks/refusal-times-<peer>.txt}.
+     *
+     * @return the medians through {@link PasswordLogin}, what users meet
+     */
+    public static Map<String, Duration> measure(String peer, Directory directory, List<Attempt> attempts, int warmup,
+                                                int rounds) throws Exception {
+        Map<String, Duration> raw = medians(of(directory), attempts, warmup, rounds);
+        PasswordLogin login = new PasswordLogin(directory, new LoginThrottle(ThrottleConfigs.of(1_000_000, 1_000_000),
+                Clock.systemUTC()), new SimpleMeterRegistry(), Clock.systemUTC());
+        Map<String, Duration> paced = medians(of(login), attempts, warmup, rounds);
+        String report = peer + ", directory only (decoy bind): " + format(raw) + "\n" + peer
+                + ", PasswordLogin (decoy bind + floor): " + format(paced) + "\n";
+        System.out.print(report);
+        Path out = Path.of("target/benchmarks/refusal-times-" + peer.toLowerCase(java.util.Locale.ROOT)
+                .replace(' ', '-') + ".txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        return paced;
     }
 }

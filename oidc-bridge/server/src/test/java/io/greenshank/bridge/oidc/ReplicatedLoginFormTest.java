@@ -225,41 +225,6 @@ class ReplicatedLoginFormTest {
     }
 
     static ThrottleConfig throttle() {
-        return new ThrottleConfig() {
-            @Override
-            public int freeFailuresPerUser() {
-                return 5;
-            }
-
-            @Override
-            public int freeFailuresPerAddress() {
-                return 20;
-            }
-
-            @Override
-            public Duration initialDelay() {
-                return Duration.ofSeconds(1);
-            }
-
-            @Override
-            public Duration maxDelayPerUser() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration maxDelayPerAddress() {
-                return Duration.ofMinutes(5);
-            }
-
-            @Override
-            public Duration forgetAfter() {
-                return Duration.ofMinutes(15);
-            }
-
-            @Override
-            public int maxTracked() {
-                return 100_000;
-            }
-        };
+        return io.greenshank.bridge.throttle.ThrottleConfigs.of(5, 20);
     }
 }
