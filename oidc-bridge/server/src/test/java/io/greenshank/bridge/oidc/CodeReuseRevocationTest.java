@@ -12,7 +12,6 @@ import io.greenshank.bridge.keys.SecretKeyRingStore;
 import io.greenshank.bridge.kubernetes.CrudApiServer;
 import io.greenshank.bridge.ldap.AccountStatus;
 import io.greenshank.bridge.ldap.DirectoryUser;
-import io.greenshank.bridge.session.MeteredSessionStore;
 import io.greenshank.bridge.session.SecretSessionStore;
 import io.greenshank.bridge.session.SessionKind;
 import io.greenshank.bridge.session.SessionStore;
@@ -99,10 +98,8 @@ class CodeReuseRevocationTest {
         KubernetesClient c = api.replicaClient(Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        KeyManager keys = new KeyManager(new SecretKeyRingStore(c, NS, "greenshank-oidc-bridge-keys"), clock,
-                Duration.ofDays(30), Duration.ofHours(6), IssuanceBenchmark.lifetimes().maxJwtLifetime(),
-                KeyManager.generator("ES256"));
-        keys.refresh();
+        KeyManager keys = ReplicatedLoginFormTest.keys(new SecretKeyRingStore(c, NS, "greenshank-oidc-bridge-keys"),
+                clock);
         RefreshTokens refresh = new RefreshTokens(store(c, RefreshTokens.KIND, metrics), clock, FamilyCap.NONE,
                 metrics);
         CodeGrants grants = new CodeGrants(store(c, CodeGrants.KIND, metrics), refresh,
@@ -114,7 +111,7 @@ class CodeReuseRevocationTest {
     }
 
     static <V> SessionStore<V> store(KubernetesClient c, SessionKind<V> kind, SimpleMeterRegistry metrics) {
-        return new MeteredSessionStore<>(new SecretSessionStore<>(c, NS, kind), kind, metrics);
+        return ReplicatedLoginFormTest.store(c, kind, metrics);
     }
 
     String code(Replica r) throws Exception {
