@@ -6,8 +6,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when a key signs now. The directory is deliberately not a readiness input: with LDAP down every replica
- * would leave the Service and clients would get connection errors instead of {@code temporarily_unavailable}.
+ * Ready when a key signs now. A directory outage is deliberately not a readiness input: with LDAP down every replica
+ * would leave the Service and clients would get connection errors instead of {@code temporarily_unavailable}; a
+ * directory misconfiguration is ({@link io.greenshank.bridge.ldap.DirectorySelfCheck}).
  */
 @Readiness
 @ApplicationScoped

@@ -1,7 +1,7 @@
 package io.greenshank.bridge.ldap;
 
 /** The directory could not answer in time (down, slow, dropped connection, misconfigured service bind). */
-public final class DirectoryUnavailableException extends Exception {
+public class DirectoryUnavailableException extends Exception {
     public DirectoryUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -91,4 +91,22 @@ public interface LdapConfig {
      */
     @WithDefault("PT1M")
     Duration nestedGroupCacheTtl();
+
+    /**
+     * Active Directory only: add the user's primary group (the group whose RID is the user's {@code primaryGroupID},
+     * usually {@code Domain Users}) to {@code groups}. AD keeps no {@code member}/{@code memberOf} link for it.
+     */
+    @WithDefault("true")
+    boolean primaryGroup();
+
+    /** How long a primary group's name (by SID) is reused before it is looked up again. */
+    @WithDefault("PT10M")
+    Duration primaryGroupCacheTtl();
+
+    /**
+     * How often the directory self-check (service bind, user and group base present and searchable) runs; its
+     * latest outcome is the {@code directory} readiness check.
+     */
+    @WithDefault("PT30S")
+    Duration selfCheckInterval();
 }

@@ -56,6 +56,9 @@ public final class LdapDirectory implements Directory, AutoCloseable {
     private final String[] userAttributes;
     private final DN groupBase;
     private final int timeLimitSeconds;
+    private final Optional<PrimaryGroups> primaryGroups;
+    /** A DN no entry has: refused logins of unknown, locked and disabled accounts bind to it (see authenticate). */
+    private final String decoyDn;
 
     private record Expansion(List<String> names, long expiresAtNanos) {
     }
@@ -81,6 +84,9 @@ public final class LdapDirectory implements Directory, AutoCloseable {
         }
         if (settings.activeDirectory()) {
             attrs.addAll(List.of("userAccountControl", UAC_COMPUTED, "lockoutTime", "pwdLastSet"));
+            if (settings.primaryGroup()) {
+                attrs.addAll(PrimaryGroups.userAttributes());
+            }
         } else {
             attrs.add("pwdAccountLockedTime");
         }
@@ -98,6 +104,10 @@ public final class LdapDirectory implements Directory, AutoCloseable {
             p.setHealthCheckIntervalMillis(30_000);
         }
         searchPool.setConnectionPoolName("greenshank-ldap-search");
+        this.primaryGroups = settings.primaryGroup()
+                ? Optional.of(new PrimaryGroups(searchPool, settings, timeLimitSeconds, System::nanoTime))
+                : Optional.empty();
+        this.decoyDn = "cn=greenshank-no-such-account-" + UUID.randomUUID() + "," + settings.userBaseDn();
         bindPool.setConnectionPoolName("greenshank-ldap-bind");
         LOG.infof("directory: %s", settings);
     }
@@ -123,17 +133,38 @@ public final class LdapDirectory implements Directory, AutoCloseable {
         if (password == null || password.isEmpty()) {
             throw new LoginFailedException(LoginFailedException.Reason.EMPTY_PASSWORD, "for " + login);
         }
-        SearchResultEntry entry = searchUser(login).orElseThrow(
-                () -> new LoginFailedException(LoginFailedException.Reason.UNKNOWN_USER, "no single entry"));
+        // Every refusal after the search costs one bind, so that how long a refusal takes does not tell an unknown,
+        // locked or disabled account from an active one with a wrong password. Accounts that may not log in are not
+        // bound as themselves: the bind goes to a DN nobody has, which leaves their lockout counters alone.
+        Optional<SearchResultEntry> found = searchUser(login);
+        if (found.isEmpty()) {
+            bindDecoy(password);
+            throw new LoginFailedException(LoginFailedException.Reason.UNKNOWN_USER, "no single entry");
+        }
+        SearchResultEntry entry = found.get();
         AccountStatus status = status(entry);
         if (status == AccountStatus.LOCKED) {
+            bindDecoy(password);
             throw new LoginFailedException(LoginFailedException.Reason.ACCOUNT_LOCKED, entry.getDN());
         }
         if (status == AccountStatus.DISABLED) {
+            bindDecoy(password);
             throw new LoginFailedException(LoginFailedException.Reason.ACCOUNT_DISABLED, entry.getDN());
         }
         bindAsUser(entry.getDN(), password);
         return toUser(entry);
+    }
+
+    /** The bind a refused login pays; its outcome is ignored unless the directory is unreachable. */
+    private void bindDecoy(String password) throws DirectoryUnavailableException {
+        try {
+            bindOnce(decoyDn, password);
+        } catch (LDAPException e) {
+            if (!ResultCode.isConnectionUsable(e.getResultCode())) {
+                // As for an active account's bind: an outage answers unavailable whatever the account.
+                throw unavailable("bind", e);
+            }
+        }
     }
 
     private void bindAsUser(String dn, String password) throws LoginFailedException, DirectoryUnavailableException {
@@ -308,7 +339,7 @@ public final class LdapDirectory implements Directory, AutoCloseable {
 
     private List<String> groups(SearchResultEntry user, String username) throws DirectoryUnavailableException {
         try {
-            return switch (s.groupStrategy()) {
+            List<String> names = switch (s.groupStrategy()) {
                 case IN_CHAIN -> names(searchGroups(Filter.createExtensibleMatchFilter(
                         "member", IN_CHAIN_RULE, false, user.getDN())));
                 case MEMBER_UID -> names(searchGroups(Filter.createEqualityFilter("memberUid", username)));
@@ -316,6 +347,16 @@ public final class LdapDirectory implements Directory, AutoCloseable {
                         user.getDN())));
                 case MEMBER_OF -> nested(memberOf(user));
             };
+            if (primaryGroups.isEmpty()) {
+                return names;
+            }
+            Optional<String> primary = primaryGroups.get().nameOf(user);
+            if (primary.isEmpty() || names.contains(primary.get())) {
+                return names;
+            }
+            List<String> with = new ArrayList<>(names);
+            with.add(primary.get());
+            return with;
         } catch (LDAPException e) {
             throw unavailable("group search", e);
         }
@@ -448,8 +489,76 @@ public final class LdapDirectory implements Directory, AutoCloseable {
 
     private DirectoryUnavailableException unavailable(String what, LDAPException e) {
         // The diagnostic message can hold a DN but never a password: binds are not echoed by servers.
-        LOG.warnf("directory %s failed: %s (%s)", what, e.getResultCode(), e.getDiagnosticMessage());
+        Optional<String> fix = misconfiguration(e);
+        String diagnostic = Optional.ofNullable(e.getDiagnosticMessage()).orElse("no diagnostic message");
+        if (fix.isPresent()) {
+            LOG.errorf("directory %s refused: %s (%s: %s)", what, fix.get(), e.getResultCode(), diagnostic);
+            return new DirectoryMisconfiguredException(fix.get(), e);
+        }
+        LOG.warnf("directory %s failed: %s (%s)", what, e.getResultCode(), diagnostic);
         return new DirectoryUnavailableException("directory " + what + " failed: " + e.getResultCode(), e);
+    }
+
+    /**
+     * What an administrator must fix when {@code e} says the directory answers but refuses this configuration;
+     * empty for an outage (unreachable, timed out, busy), which retrying can cure.
+     */
+    Optional<String> misconfiguration(LDAPException e) {
+        ResultCode rc = e.getResultCode();
+        String diagnostic = Optional.ofNullable(e.getDiagnosticMessage()).orElse("");
+        String account = s.bindDn().map(dn -> "service account " + dn).orElse("anonymous access");
+        if (rc == ResultCode.INVALID_CREDENTIALS) {
+            return Optional.of("the directory refused the bind of the " + account + ": check "
+                    + "greenshank.bridge.ldap.bind-dn and greenshank.bridge.ldap.bind-password");
+        }
+        if (rc == ResultCode.OPERATIONS_ERROR && diagnostic.startsWith("00002020")) {
+            // AD lets an anonymous bind succeed and then refuses every search with this code.
+            return Optional.of("the directory refuses to search for " + account + " (Active Directory: 00002020, "
+                    + "operation unavailable without authentication): set greenshank.bridge.ldap.bind-dn and "
+                    + "greenshank.bridge.ldap.bind-password to a service account");
+        }
+        if (rc == ResultCode.INSUFFICIENT_ACCESS_RIGHTS) {
+            return Optional.of("the " + account + " may not read the directory: grant it read access to "
+                    + s.userBaseDn() + " and " + s.groupBaseDn() + ", or change greenshank.bridge.ldap.bind-dn");
+        }
+        if (rc == ResultCode.NO_SUCH_OBJECT) {
+            return Optional.of("a base DN does not exist or is not visible to the " + account + " (user base "
+                    + s.userBaseDn() + ", group base " + s.groupBaseDn() + "): check "
+                    + "greenshank.bridge.ldap.user-base-dn and greenshank.bridge.ldap.group-base-dn");
+        }
+        if (rc == ResultCode.STRONG_AUTH_REQUIRED || rc == ResultCode.CONFIDENTIALITY_REQUIRED) {
+            return Optional.of("the directory requires a protected connection (" + rc + "): use an ldaps:// URL "
+                    + "or greenshank.bridge.ldap.start-tls=true");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks that the service account can bind and read the user and group bases: what logins need. Never throws.
+     */
+    public DirectoryCheck selfCheck() {
+        java.time.Instant now = java.time.Instant.now();
+        Set<String> bases = new LinkedHashSet<>(List.of(s.userBaseDn(), s.groupBaseDn()));
+        try {
+            for (String base : bases) {
+                SearchRequest r = new SearchRequest(base, SearchScope.BASE, DereferencePolicy.NEVER, 1,
+                        timeLimitSeconds, false, Filter.createPresenceFilter("objectClass"), "1.1");
+                if (searchPool.search(r).getEntryCount() != 1) {
+                    return new DirectoryCheck(DirectoryCheck.State.MISCONFIGURED, "base " + base + " is not "
+                            + "visible to the bridge's search account: check greenshank.bridge.ldap.bind-dn and "
+                            + "the base DN settings", now);
+                }
+            }
+            return new DirectoryCheck(DirectoryCheck.State.READY, "", now);
+        } catch (LDAPException e) {
+            Optional<String> fix = misconfiguration(e);
+            if (fix.isPresent()) {
+                return new DirectoryCheck(DirectoryCheck.State.MISCONFIGURED, fix.get(), now);
+            }
+            return new DirectoryCheck(DirectoryCheck.State.UNREACHABLE, "the directory at " + s.urls()
+                    + " is not answering: " + e.getResultCode() + " " + Optional.ofNullable(
+                    e.getDiagnosticMessage()).orElse(""), now);
+        }
     }
 
     @Override

@@ -12,15 +12,31 @@ public record LdapSettings(List<String> urls, boolean startTls, boolean allowPla
                            List<String> loginAttributes, String subjectAttribute, String usernameAttribute,
                            String emailAttribute, String nameAttribute, String groupBaseDn, GroupStrategy groupStrategy,
                            String groupFilter, String groupNameAttribute, int groupNestingDepth,
-                           boolean activeDirectory, Duration nestedGroupCacheTtl) {
+                           boolean activeDirectory, Duration nestedGroupCacheTtl, boolean primaryGroup,
+                           Duration primaryGroupCacheTtl) {
 
     public LdapSettings {
         urls = List.copyOf(urls);
         loginAttributes = List.copyOf(loginAttributes);
         Objects.requireNonNull(userBaseDn, "user-base-dn");
+        primaryGroup = primaryGroup && activeDirectory;
         if (loginAttributes.isEmpty()) {
             throw new IllegalArgumentException("greenshank.bridge.ldap.login-attributes must not be empty");
         }
+    }
+
+    /** Without the primary-group settings: on for Active Directory, names reused for ten minutes. */
+    public LdapSettings(List<String> urls, boolean startTls, boolean allowPlain, Optional<String> caFile,
+                        Optional<String> bindDn, Optional<String> bindPassword, Duration connectTimeout,
+                        Duration responseTimeout, int poolSize, String userBaseDn, String userFilter,
+                        List<String> loginAttributes, String subjectAttribute, String usernameAttribute,
+                        String emailAttribute, String nameAttribute, String groupBaseDn, GroupStrategy groupStrategy,
+                        String groupFilter, String groupNameAttribute, int groupNestingDepth, boolean activeDirectory,
+                        Duration nestedGroupCacheTtl) {
+        this(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connectTimeout, responseTimeout, poolSize,
+                userBaseDn, userFilter, loginAttributes, subjectAttribute, usernameAttribute, emailAttribute,
+                nameAttribute, groupBaseDn, groupStrategy, groupFilter, groupNameAttribute, groupNestingDepth,
+                activeDirectory, nestedGroupCacheTtl, activeDirectory, Duration.ofMinutes(10));
     }
 
     public static LdapSettings from(LdapConfig c) {
@@ -34,7 +50,8 @@ public record LdapSettings(List<String> urls, boolean startTls, boolean allowPla
                 c.emailAttribute().orElse(p.emailAttribute()), c.nameAttribute().orElse(p.nameAttribute()),
                 c.groupBaseDn().orElse(userBase), c.groupStrategy().map(GroupStrategy::parse).orElse(p.groupStrategy()),
                 c.groupFilter().orElse(p.groupFilter()), c.groupNameAttribute().orElse(p.groupNameAttribute()),
-                c.groupNestingDepth(), p.activeDirectory(), c.nestedGroupCacheTtl());
+                c.groupNestingDepth(), p.activeDirectory(), c.nestedGroupCacheTtl(),
+                p.activeDirectory() && c.primaryGroup(), c.primaryGroupCacheTtl());
     }
 
     /** Settings for a preset with the given connection and bases; for tests and the embedded directory. */
@@ -51,14 +68,15 @@ public record LdapSettings(List<String> urls, boolean startTls, boolean allowPla
         return new LdapSettings(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connectTimeout,
                 responseTimeout, poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute,
                 usernameAttribute, emailAttribute, nameAttribute, groupBaseDn, s, groupFilter, groupNameAttribute,
-                groupNestingDepth, activeDirectory, nestedGroupCacheTtl);
+                groupNestingDepth, activeDirectory, nestedGroupCacheTtl, primaryGroup,
+                primaryGroupCacheTtl);
     }
 
     public LdapSettings withNestedGroupCacheTtl(Duration ttl) {
         return new LdapSettings(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connectTimeout,
                 responseTimeout, poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute,
                 usernameAttribute, emailAttribute, nameAttribute, groupBaseDn, groupStrategy, groupFilter,
-                groupNameAttribute, groupNestingDepth, activeDirectory, ttl);
+                groupNameAttribute, groupNestingDepth, activeDirectory, ttl, primaryGroup, primaryGroupCacheTtl);
     }
 
     public LdapSettings withTransport(List<String> newUrls, boolean newStartTls, boolean newAllowPlain,
@@ -66,14 +84,38 @@ public record LdapSettings(List<String> urls, boolean startTls, boolean allowPla
         return new LdapSettings(newUrls, newStartTls, newAllowPlain, newCaFile, bindDn, bindPassword,
                 connectTimeout, responseTimeout, poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute,
                 usernameAttribute, emailAttribute, nameAttribute, groupBaseDn, groupStrategy, groupFilter,
-                groupNameAttribute, groupNestingDepth, activeDirectory, nestedGroupCacheTtl);
+                groupNameAttribute, groupNestingDepth, activeDirectory, nestedGroupCacheTtl, primaryGroup,
+                primaryGroupCacheTtl);
     }
 
     public LdapSettings withTimeouts(Duration connect, Duration response) {
         return new LdapSettings(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connect, response,
                 poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute, usernameAttribute, emailAttribute,
                 nameAttribute, groupBaseDn, groupStrategy, groupFilter, groupNameAttribute, groupNestingDepth,
-                activeDirectory, nestedGroupCacheTtl);
+                activeDirectory, nestedGroupCacheTtl, primaryGroup, primaryGroupCacheTtl);
+    }
+
+    public LdapSettings withPrimaryGroup(boolean on) {
+        return new LdapSettings(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connectTimeout,
+                responseTimeout, poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute,
+                usernameAttribute, emailAttribute, nameAttribute, groupBaseDn, groupStrategy, groupFilter,
+                groupNameAttribute, groupNestingDepth, activeDirectory, nestedGroupCacheTtl, on && activeDirectory,
+                primaryGroupCacheTtl);
+    }
+
+    public LdapSettings withBind(Optional<String> dn, Optional<String> password) {
+        return new LdapSettings(urls, startTls, allowPlain, caFile, dn, password, connectTimeout, responseTimeout,
+                poolSize, userBaseDn, userFilter, loginAttributes, subjectAttribute, usernameAttribute,
+                emailAttribute, nameAttribute, groupBaseDn, groupStrategy, groupFilter, groupNameAttribute,
+                groupNestingDepth, activeDirectory, nestedGroupCacheTtl, primaryGroup, primaryGroupCacheTtl);
+    }
+
+    public LdapSettings withBases(String userBase, String groupBase) {
+        return new LdapSettings(urls, startTls, allowPlain, caFile, bindDn, bindPassword, connectTimeout,
+                responseTimeout, poolSize, userBase, userFilter, loginAttributes, subjectAttribute,
+                usernameAttribute, emailAttribute, nameAttribute, groupBase, groupStrategy, groupFilter,
+                groupNameAttribute, groupNestingDepth, activeDirectory, nestedGroupCacheTtl, primaryGroup,
+                primaryGroupCacheTtl);
     }
 
     @Override

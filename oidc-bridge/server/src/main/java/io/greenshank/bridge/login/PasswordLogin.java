@@ -39,12 +39,19 @@ public final class PasswordLogin {
     private final LoginThrottle throttle;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final RefusalPacing pacing;
 
     public PasswordLogin(Directory directory, LoginThrottle throttle, MeterRegistry metrics, Clock clock) {
+        this(directory, throttle, metrics, clock, new RefusalPacing(System::nanoTime));
+    }
+
+    public PasswordLogin(Directory directory, LoginThrottle throttle, MeterRegistry metrics, Clock clock,
+                         RefusalPacing pacing) {
         this.directory = directory;
         this.throttle = throttle;
         this.metrics = metrics;
         this.clock = clock;
+        this.pacing = pacing;
     }
 
     public AuthenticatedUser login(String username, String password, String clientAddress)
@@ -55,6 +62,7 @@ public final class PasswordLogin {
             LOG.infof("login throttled for %ds (from %s)", wait.get().toSeconds(), clientAddress);
             throw new Refused(wait);
         }
+        long started = pacing.now();
         try {
             DirectoryUser u = directory.authenticate(username, password);
             throttle.succeeded(username);
@@ -63,11 +71,16 @@ public final class PasswordLogin {
             return AuthenticatedUser.of(u, AuthMethod.PASSWORD, clock.instant());
         } catch (LoginFailedException e) {
             throttle.failed(username, clientAddress);
+            if (e.reason() == LoginFailedException.Reason.BAD_CREDENTIALS) {
+                pacing.observeWrongPassword(started);
+            }
+            pacing.pad(started);
             count(e.reason().name().toLowerCase(java.util.Locale.ROOT));
             LOG.infof("login refused (%s) from %s", e.reason(), clientAddress);
             throw new Refused(Optional.empty());
         } catch (DirectoryUnavailableException e) {
-            count("directory_unavailable");
+            count(e instanceof io.greenshank.bridge.ldap.DirectoryMisconfiguredException
+                    ? "directory_misconfigured" : "directory_unavailable");
             throw e;
         }
     }

@@ -30,7 +30,8 @@ public class AuthorizationCodeGrant implements TokenGrant {
         String code = request.requireParam("code");
         AuthorizationCodes.Code c;
         try {
-            c = codes.redeem(code).orElseThrow(() -> OAuthException.invalidGrant("unknown, used or expired code"));
+            c = codes.redeem(code, request.client().id())
+                    .orElseThrow(() -> OAuthException.invalidGrant("unknown, used or expired code"));
         } catch (SessionStoreUnavailableException e) {
             throw OAuthException.sessionsUnavailable();
         }
@@ -50,7 +51,8 @@ public class AuthorizationCodeGrant implements TokenGrant {
         } else if (request.param("code_verifier").isPresent()) {
             throw OAuthException.invalidGrant("code_verifier sent but no code_challenge was");
         }
-        return new GrantResult(c.user(), c.scopes(), List.of(), c.nonce(), Optional.empty(), Map.of(), true);
+        return new GrantResult(c.user(), c.scopes(), List.of(), c.nonce(), Optional.empty(), Map.of(), true,
+                Optional.of(CodeGrants.idOf(code)));
     }
 
     static String s256(String verifier) {

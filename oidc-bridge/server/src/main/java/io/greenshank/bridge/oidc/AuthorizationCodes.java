@@ -53,11 +53,18 @@ public final class AuthorizationCodes {
     private final SessionStore<Code> store;
     private final Duration lifetime;
     private final Clock clock;
+    private final Optional<CodeGrants> grants;
 
+    /** Without reuse detection: a second redemption is refused but revokes nothing. For tests and tools. */
     public AuthorizationCodes(SessionStore<Code> store, Duration lifetime, Clock clock) {
+        this(store, lifetime, clock, Optional.empty());
+    }
+
+    public AuthorizationCodes(SessionStore<Code> store, Duration lifetime, Clock clock, Optional<CodeGrants> grants) {
         this.store = store;
         this.lifetime = lifetime;
         this.clock = clock;
+        this.grants = grants;
     }
 
     public String issue(AuthorizationRequests.Pending request, AuthenticatedUser user)
@@ -71,13 +78,38 @@ public final class AuthorizationCodes {
 
     /** Consumes the code: a second redemption, here or at another replica, finds nothing. */
     public Optional<Code> redeem(String code) throws SessionStoreUnavailableException {
+        return redeem(code, "(unknown client)");
+    }
+
+    /**
+     * Consumes the code. A second redemption, here or at another replica, finds nothing and, with reuse detection,
+     * revokes what the first one was issued (its {@link CodeGrants grant}).
+     *
+     * @param clientId who presented the code, for the log of a reuse
+     */
+    public Optional<Code> redeem(String code, String clientId) throws SessionStoreUnavailableException {
         String key = SessionKeys.sha256Hex(code);
+        String grant = CodeGrants.idOf(code);
         Optional<SessionStore.Stored<Code>> stored = store.get(key);
-        if (stored.isEmpty() || !store.delete(key)) {
+        if (stored.isEmpty()) {
+            if (grants.isPresent() && grants.get().redeemed(grant)) {
+                grants.get().revoke(grant, clientId);
+            }
             return Optional.empty();
         }
         Code c = stored.get().value();
-        return c.expiresAt().isBefore(clock.instant()) ? Optional.empty() : Optional.of(c);
+        boolean expired = c.expiresAt().isBefore(clock.instant());
+        if (!expired && grants.isPresent() && !grants.get().begin(grant)) {
+            // Another redemption recorded the grant first, at this replica or another: this one is the reuse.
+            grants.get().revoke(grant, clientId);
+            return Optional.empty();
+        }
+        // Without reuse detection the delete decides which of two redemptions wins; with it, begin() did, and a
+        // failed delete here means the sweep found the code expired meanwhile.
+        if (!store.delete(key) || expired) {
+            return Optional.empty();
+        }
+        return Optional.of(c);
     }
 
     private static String encode(Code c) {

@@ -15,6 +15,8 @@ import io.greenshank.bridge.token.AuthenticatedUser;
 public final class FormLogin {
 
     public static final String UNAVAILABLE = "Sign-in is temporarily unavailable. Try again in a moment.";
+    public static final String MISCONFIGURED = "Sign-in is unavailable: this service is misconfigured. Contact your "
+            + "administrator.";
     public static final String WRONG_CREDENTIALS = "The username or password is incorrect.";
 
     /** What a submission came to. */
@@ -70,7 +72,8 @@ public final class FormLogin {
             return new Retry(p, 200, e.retryAfter().map(d -> "Too many failed attempts. Wait " + (d.toSeconds() + 1)
                     + " seconds and try again.").orElse(WRONG_CREDENTIALS));
         } catch (DirectoryUnavailableException e) {
-            return new Retry(p, 503, UNAVAILABLE);
+            return new Retry(p, 503,
+                    e instanceof io.greenshank.bridge.ldap.DirectoryMisconfiguredException ? MISCONFIGURED : UNAVAILABLE);
         }
         try {
             if (!requests.spend(verified)) {

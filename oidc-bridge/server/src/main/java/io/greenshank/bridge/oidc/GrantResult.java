@@ -21,10 +21,20 @@ import java.util.Set;
  * @param login           the user authenticated in this grant (password, code, Kerberos) or the result continues such
  *                        a login (refresh): only then may a refresh token be issued. Exchanging one of our own tokens
  *                        for another audience is not a login, and its result must not outlive the subject token.
+ * @param grant           the {@link CodeGrants grant id} of the authorization code redeemed (code flow only): the new
+ *                        refresh-token family takes it as its id, and the tokens carry it, so a reuse of the code
+ *                        revokes them
  */
 public record GrantResult(AuthenticatedUser user, Set<String> scopes, List<String> audiences, Optional<String> nonce,
                           Optional<RefreshTokens.Redemption> refreshed, Map<String, String> responseHeaders,
-                          boolean login) {
+                          boolean login, Optional<String> grant) {
+
+    /** A result of any grant but the authorization code's. */
+    public GrantResult(AuthenticatedUser user, Set<String> scopes, List<String> audiences, Optional<String> nonce,
+                       Optional<RefreshTokens.Redemption> refreshed, Map<String, String> responseHeaders,
+                       boolean login) {
+        this(user, scopes, audiences, nonce, refreshed, responseHeaders, login, Optional.empty());
+    }
 
     public GrantResult {
         Objects.requireNonNull(user, "user");
@@ -33,6 +43,7 @@ public record GrantResult(AuthenticatedUser user, Set<String> scopes, List<Strin
         Objects.requireNonNull(nonce, "nonce");
         Objects.requireNonNull(refreshed, "refreshed");
         responseHeaders = Map.copyOf(responseHeaders);
+        Objects.requireNonNull(grant, "grant");
     }
 
     /** The common case, a fresh login: a user, the requested scopes, the client's audiences. */
@@ -41,10 +52,10 @@ public record GrantResult(AuthenticatedUser user, Set<String> scopes, List<Strin
     }
 
     public GrantResult withResponseHeaders(Map<String, String> headers) {
-        return new GrantResult(user, scopes, audiences, nonce, refreshed, headers, login);
+        return new GrantResult(user, scopes, audiences, nonce, refreshed, headers, login, grant);
     }
 
     public GrantResult withAudiences(List<String> newAudiences) {
-        return new GrantResult(user, scopes, newAudiences, nonce, refreshed, responseHeaders, login);
+        return new GrantResult(user, scopes, newAudiences, nonce, refreshed, responseHeaders, login, grant);
     }
 }

@@ -57,6 +57,19 @@ public final class OAuthException extends Exception {
         return new OAuthException("temporarily_unavailable", description, 503, Map.of("Retry-After", "5"));
     }
 
+    /**
+     * The directory failed this login: {@code temporarily_unavailable} with {@code Retry-After} for an outage, but a
+     * misconfiguration, which no retry cures, is a {@code server_error} without {@code Retry-After} (503, never 500:
+     * the bridge itself works). The fix is in the log and readiness, not told to clients.
+     */
+    public static OAuthException directory(io.greenshank.bridge.ldap.DirectoryUnavailableException e) {
+        if (e instanceof io.greenshank.bridge.ldap.DirectoryMisconfiguredException) {
+            return new OAuthException("server_error", "login is unavailable: the identity provider's directory "
+                    + "settings are wrong and an administrator must fix them (see its readiness check)", 503);
+        }
+        return temporarilyUnavailable("the directory is not answering; retry shortly");
+    }
+
     /** Refresh-token or authorization-code state cannot be read or written; the store has logged why. */
     public static OAuthException sessionsUnavailable() {
         return temporarilyUnavailable("session state is not available right now; retry shortly");

@@ -76,7 +76,15 @@ public class OidcBeans {
 
     @Produces
     @Singleton
-    AuthorizationCodes codes(SessionStores stores, TokenConfig cfg, Clock clock) {
-        return new AuthorizationCodes(stores.open(AuthorizationCodes.KIND), cfg.authorizationCodeLifetime(), clock);
+    AuthorizationCodes codes(SessionStores stores, TokenConfig cfg, Clock clock, CodeGrants grants) {
+        return new AuthorizationCodes(stores.open(AuthorizationCodes.KIND), cfg.authorizationCodeLifetime(), clock,
+                java.util.Optional.of(grants));
+    }
+
+    @Produces
+    @Singleton
+    CodeGrants codeGrants(SessionStores stores, RefreshTokens refresh, TokenConfig cfg, Clock clock,
+                          MeterRegistry metrics) {
+        return new CodeGrants(stores.open(CodeGrants.KIND), refresh, cfg.accessTokenLifetime(), clock, metrics);
     }
 }

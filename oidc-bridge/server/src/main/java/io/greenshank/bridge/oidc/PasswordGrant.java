@@ -32,7 +32,7 @@ public class PasswordGrant implements TokenGrant {
             }
             throw OAuthException.invalidGrant("invalid username or password");
         } catch (DirectoryUnavailableException e) {
-            throw OAuthException.temporarilyUnavailable("the directory is not answering; retry shortly");
+            throw OAuthException.directory(e);
         }
     }
 }

@@ -66,7 +66,7 @@ public class RefreshTokenGrant implements TokenGrant {
             }
             current = found.get();
         } catch (DirectoryUnavailableException e) {
-            throw OAuthException.temporarilyUnavailable("the directory is not answering; retry shortly");
+            throw OAuthException.directory(e);
         }
         AuthenticatedUser user = new AuthenticatedUser(current, s.user().methods(), s.user().authTime());
         // The token is spent only when the minter issues its successor: a failure before then leaves it usable.

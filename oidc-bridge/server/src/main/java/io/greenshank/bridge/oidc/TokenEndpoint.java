@@ -54,9 +54,10 @@ public class TokenEndpoint {
     private final TokenMinter minter;
     private final Issuer issuer;
     private final MeterRegistry metrics;
+    private final CodeGrants codeGrants;
 
     public TokenEndpoint(@Any Instance<TokenGrant> grantBeans, ClientRegistry clients, TokenMinter minter,
-                         Issuer issuer, MeterRegistry metrics) {
+                         Issuer issuer, MeterRegistry metrics, CodeGrants codeGrants) {
         for (TokenGrant g : grantBeans) {
             GrantKey k = new GrantKey(g.grantType(), g.subjectTokenType());
             TokenGrant previous = grants.put(k, g);
@@ -69,6 +70,7 @@ public class TokenEndpoint {
         this.minter = minter;
         this.issuer = issuer;
         this.metrics = metrics;
+        this.codeGrants = codeGrants;
     }
 
     void register(@Observes Router router) {
@@ -179,7 +181,11 @@ public class TokenEndpoint {
 
     private IssuedTokens mint(String iss, OidcClient client, GrantResult result) throws OAuthException {
         try {
-            return minter.mint(iss, client, result, result.login());
+            IssuedTokens tokens = minter.mint(iss, client, result, result.login());
+            if (result.grant().isPresent() && codeGrants.revokedMeanwhile(result.grant().get())) {
+                throw OAuthException.invalidGrant("unknown, used or expired code");
+            }
+            return tokens;
         } catch (RefreshTokens.RefusedException e) {
             throw RefreshTokenGrant.refused(e, client.id());
         } catch (SessionStoreUnavailableException e) {

@@ -28,10 +28,12 @@ public abstract class TokenExchangeGrant implements TokenGrant {
 
     private final TokenVerifier verifier;
     private final Directory directory;
+    private final CodeGrants codeGrants;
 
-    protected TokenExchangeGrant(TokenVerifier verifier, Directory directory) {
+    protected TokenExchangeGrant(TokenVerifier verifier, Directory directory, CodeGrants codeGrants) {
         this.verifier = verifier;
         this.directory = directory;
+        this.codeGrants = codeGrants;
     }
 
     @Override
@@ -50,6 +52,13 @@ public abstract class TokenExchangeGrant implements TokenGrant {
         }
         JWTClaimsSet claims = verifier.verify(subjectToken, request.issuer(), accessToken(), false)
                 .orElseThrow(() -> OAuthException.invalidGrant("subject_token is invalid or expired"));
+        try {
+            if (codeGrants.isRevoked(claims)) {
+                throw OAuthException.invalidGrant("subject_token is invalid or expired");
+            }
+        } catch (io.greenshank.bridge.session.SessionStoreUnavailableException e) {
+            throw OAuthException.sessionsUnavailable();
+        }
         try {
             String username = claims.getStringClaim("preferred_username");
             Optional<DirectoryUser> u = username == null ? Optional.empty() : directory.findUser(username);
@@ -76,15 +85,15 @@ public abstract class TokenExchangeGrant implements TokenGrant {
         } catch (ParseException e) {
             throw OAuthException.invalidGrant("subject_token has malformed claims");
         } catch (DirectoryUnavailableException e) {
-            throw OAuthException.temporarilyUnavailable("the directory is not answering; retry shortly");
+            throw OAuthException.directory(e);
         }
     }
 
     /** Exchanges an ID token. */
     @jakarta.inject.Singleton
     public static class FromIdToken extends TokenExchangeGrant {
-        public FromIdToken(TokenVerifier verifier, Directory directory) {
-            super(verifier, directory);
+        public FromIdToken(TokenVerifier verifier, Directory directory, CodeGrants codeGrants) {
+            super(verifier, directory, codeGrants);
         }
 
         @Override
@@ -101,8 +110,8 @@ public abstract class TokenExchangeGrant implements TokenGrant {
     /** Exchanges an access token. */
     @jakarta.inject.Singleton
     public static class FromAccessToken extends TokenExchangeGrant {
-        public FromAccessToken(TokenVerifier verifier, Directory directory) {
-            super(verifier, directory);
+        public FromAccessToken(TokenVerifier verifier, Directory directory, CodeGrants codeGrants) {
+            super(verifier, directory, codeGrants);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.greenshank.bridge.oidc;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.TokenVerifier;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -15,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /userinfo}: the user's claims for a valid access token (RFC 6750 bearer). */
+/**
+ * {@code /userinfo}: the user's claims for a valid access token (RFC 6750 bearer). A token issued from an authorization
+ * code that was since reused is refused as {@code invalid_token} ({@link CodeGrants}).
+ */
 @Path("/userinfo")
 public class UserInfoEndpoint {
 
@@ -24,10 +28,12 @@ public class UserInfoEndpoint {
 
     private final TokenVerifier verifier;
     private final Issuer issuer;
+    private final CodeGrants codeGrants;
 
-    public UserInfoEndpoint(TokenVerifier verifier, Issuer issuer) {
+    public UserInfoEndpoint(TokenVerifier verifier, Issuer issuer, CodeGrants codeGrants) {
         this.verifier = verifier;
         this.issuer = issuer;
+        this.codeGrants = codeGrants;
     }
 
     @GET
@@ -38,6 +44,13 @@ public class UserInfoEndpoint {
             return Response.status(401).header("WWW-Authenticate", "Bearer realm=\"greenshank\"").build();
         }
         JWTClaimsSet claims = verifier.verify(authz.substring(7).trim(), issuer.of(uri), true, false).orElse(null);
+        try {
+            if (claims != null && codeGrants.isRevoked(claims)) {
+                claims = null;
+            }
+        } catch (SessionStoreUnavailableException e) {
+            return Response.status(503).header("Retry-After", "5").header("Cache-Control", "no-store").build();
+        }
         if (claims == null) {
             return Response.status(401).header("WWW-Authenticate",
                     "Bearer realm=\"greenshank\", error=\"invalid_token\"").build();

@@ -62,8 +62,12 @@ public final class TokenMinter {
             throws RefreshTokens.RefusedException, SessionStoreUnavailableException {
         AuthenticatedUser au = result.user();
         Optional<String> refresh = Optional.empty();
+        // sid: the refresh family (or code grant) the tokens belong to, by which a reused code revokes them.
+        Optional<String> continued = result.refreshed().map(r -> r.session().family()).or(result::grant);
+        Optional<String> sid = continued;
         if (refreshable && client.allowsGrant(REFRESH_TOKEN_GRANT)) {
-            String family = result.refreshed().map(r -> r.session().family()).orElseGet(RefreshTokens::newFamily);
+            String family = continued.orElseGet(RefreshTokens::newFamily);
+            sid = Optional.of(family);
             RefreshTokens.Session session = new RefreshTokens.Session(family, au, client.id(), result.scopes(),
                     result.audiences(), au.authTime().plus(config.refreshTokenLifetime()));
             refresh = Optional.of(result.refreshed().isPresent()
@@ -80,12 +84,18 @@ public final class TokenMinter {
                     .audience(client.id())
                     .claim("azp", client.id());
             result.nonce().ifPresent(n -> id.claim("nonce", n));
+            if (sid.isPresent()) {
+                id.claim("sid", sid.get());
+            }
             idToken = Optional.of(sign(id.build(), JOSEObjectType.JWT));
         }
         JWTClaimsSet.Builder at = userClaims(issuer, au, now, config.accessTokenLifetime().toSeconds())
                 .audience(audiences)
                 .claim("client_id", client.id())
                 .claim("scope", String.join(" ", result.scopes().stream().sorted().toList()));
+        if (sid.isPresent()) {
+            at.claim("sid", sid.get());
+        }
         String accessToken = sign(at.build(), new JOSEObjectType("at+jwt"));
         return new IssuedTokens(idToken, accessToken, refresh, config.accessTokenLifetime().toSeconds(),
                 result.scopes());

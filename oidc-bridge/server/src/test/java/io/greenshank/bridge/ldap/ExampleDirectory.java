@@ -35,6 +35,28 @@ public final class ExampleDirectory {
         return Slapd.builder().entries(PEOPLE).groupsWithMemberOf(GROUPS).tls(tls).start();
     }
 
+    /** A started example slapd and a directory over it, closed together. */
+    public record Running(Slapd slapd, LdapDirectory directory) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try {
+                directory.close();
+            } finally {
+                slapd.close();
+            }
+        }
+    }
+
+    public static Running open() throws Exception {
+        Slapd slapd = start();
+        try {
+            return new Running(slapd, new LdapDirectory(settings(slapd)));
+        } catch (Exception e) {
+            slapd.close();
+            throw e;
+        }
+    }
+
     /** Plain LDAP to {@code slapd}, searching as its root DN. */
     public static LdapSettings settings(Slapd slapd) {
         return LdapSettings.of(Preset.OPENLDAP, List.of(slapd.url()), Slapd.ROOT_DN, Slapd.ROOT_PW, Slapd.PEOPLE,

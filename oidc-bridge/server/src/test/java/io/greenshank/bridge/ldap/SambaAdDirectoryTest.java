@@ -62,6 +62,13 @@ class SambaAdDirectoryTest {
         run("samba-tool", "user", "create", "dave", "Dave-Passw0rd!x", s);
         run("samba-tool", "user", "disable", "dave", s);
         run("samba-tool", "user", "create", "erin", "Erin-Passw0rd!x", "--must-change-at-next-login", s);
+        // lou is locked out by a password settings object of his own (threshold 2); the domain has no lockout, so the
+        // timing test's many wrong passwords for alice lock no one.
+        run("samba-tool", "user", "create", "lou", "Lou-Passw0rd!x", s);
+        run("samba-tool", "domain", "passwordsettings", "pso", "create", "lockout-lou", "1",
+                "--account-lockout-threshold=2", "--account-lockout-duration=600",
+                "--reset-account-lockout-after=600", s);
+        run("samba-tool", "domain", "passwordsettings", "pso", "apply", "lockout-lou", "lou", s);
         run("samba-tool", "group", "add", "ml-engineers", s);
         run("samba-tool", "group", "add", "data-science", s);
         run("samba-tool", "group", "add", "all-staff", s);
@@ -80,8 +87,18 @@ class SambaAdDirectoryTest {
         LdapSettings settings = LdapSettings.of(Preset.ACTIVE_DIRECTORY, List.of("ldap://127.0.0.1:389"),
                 "Administrator@ad.example.test", ADMIN_PW, BASE, BASE);
         // The first searches after start-up can be slow while Samba warms up.
-        directory = new LdapDirectory(settings.withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15)));
+        adminSettings = settings.withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15));
+        directory = new LdapDirectory(adminSettings);
+        for (int i = 0; i < 3; i++) {
+            try (LDAPConnection c = new LDAPConnection("127.0.0.1", 389)) {
+                c.bind("lou@ad.example.test", "wrong-Passw0rd");
+            } catch (LDAPException expected) {
+                // counted by AD: the third is past lou's threshold
+            }
+        }
     }
+
+    static LdapSettings adminSettings;
 
     @AfterAll
     static void stop() throws Exception {
@@ -155,6 +172,74 @@ class SambaAdDirectoryTest {
         for (String s : List.of("*", "*)(sAMAccountName=*))(|(sAMAccountName=*", "admin)(&)", "\\", "a\u0000")) {
             assertThat(directory.findUser(s)).as(s).isEmpty();
         }
+    }
+
+    @Test
+    void aLockedOutAccountIsReportedLocked() throws Exception {
+        assertThat(directory.findUser("lou")).get().extracting(DirectoryUser::status)
+                .isEqualTo(AccountStatus.LOCKED);
+        assertThatThrownBy(() -> directory.authenticate("lou", "Lou-Passw0rd!x"))
+                .extracting(e -> ((LoginFailedException) e).reason())
+                .isEqualTo(LoginFailedException.Reason.ACCOUNT_LOCKED);
+    }
+
+    @Test
+    void thePrimaryGroupDomainUsersIsInGroupsUnlessTurnedOff() throws Exception {
+        DirectoryUser alice = directory.authenticate("alice", ALICE_PW);
+        assertThat(alice.groups()).contains("Domain Users", "ml-engineers", "data-science", "all-staff");
+        // Found by the Kerberos path's lookup too, and from the cache the second time.
+        assertThat(directory.findUser("alice")).get().extracting(DirectoryUser::groups).asList()
+                .contains("Domain Users");
+        try (LdapDirectory without = new LdapDirectory(adminSettings.withPrimaryGroup(false))) {
+            assertThat(without.authenticate("alice", ALICE_PW).groups()).doesNotContain("Domain Users")
+                    .contains("ml-engineers");
+        }
+        // The RID really is primaryGroupID: Domain Users is 513 in every domain.
+        String shown = run("samba-tool", "user", "show", "alice", "--attributes=primaryGroupID",
+                "-s" + dir.resolve("etc/smb.conf"));
+        assertThat(shown).contains("primaryGroupID: 513");
+    }
+
+    @Test
+    void anonymousAccessIsAMisconfigurationNotAnOutage() throws Exception {
+        try (LdapDirectory anonymous = new LdapDirectory(adminSettings.withBind(java.util.Optional.empty(),
+                java.util.Optional.empty()))) {
+            DirectoryCheck c = anonymous.selfCheck();
+            assertThat(c.state()).isEqualTo(DirectoryCheck.State.MISCONFIGURED);
+            assertThat(c.reason()).contains("00002020").contains("greenshank.bridge.ldap.bind-dn");
+            assertThatThrownBy(() -> anonymous.authenticate("alice", ALICE_PW))
+                    .isInstanceOfSatisfying(DirectoryMisconfiguredException.class,
+                            e -> assertThat(e.fix()).contains("00002020"));
+        }
+    }
+
+    @Test
+    void aWrongServicePasswordAndAnAbsentBaseAreMisconfigurations() throws Exception {
+        try (LdapDirectory wrong = new LdapDirectory(adminSettings.withBind(
+                java.util.Optional.of("Administrator@ad.example.test"), java.util.Optional.of("Wrong-Passw0rd!x")))) {
+            DirectoryCheck c = wrong.selfCheck();
+            assertThat(c.state()).isEqualTo(DirectoryCheck.State.MISCONFIGURED);
+            assertThat(c.reason()).contains("greenshank.bridge.ldap.bind-password");
+        }
+        String nowhere = "OU=nowhere," + BASE;
+        try (LdapDirectory absent = new LdapDirectory(adminSettings.withBases(nowhere, BASE))) {
+            DirectoryCheck c = absent.selfCheck();
+            assertThat(c.state()).isEqualTo(DirectoryCheck.State.MISCONFIGURED);
+            assertThat(c.reason()).contains(nowhere).contains("user-base-dn");
+        }
+        assertThat(directory.selfCheck().state()).isEqualTo(DirectoryCheck.State.READY);
+    }
+
+    @Test
+    void refusalsOfUnknownDisabledLockedAndActiveAccountsTakeAlike() throws Exception {
+        List<io.greenshank.bridge.login.RefusalTimes.Attempt> attempts = List.of(
+                new io.greenshank.bridge.login.RefusalTimes.Attempt("unknown", "nobody-here", "Guess-Passw0rd!x"),
+                new io.greenshank.bridge.login.RefusalTimes.Attempt("disabled", "dave", "Guess-Passw0rd!x"),
+                new io.greenshank.bridge.login.RefusalTimes.Attempt("locked", "lou", "Guess-Passw0rd!x"),
+                new io.greenshank.bridge.login.RefusalTimes.Attempt("wrong-password", "alice", "Guess-Passw0rd!x"));
+        var paced = io.greenshank.bridge.login.RefusalTimes.measure("Samba AD", directory, attempts, 10, 40);
+        assertThat(io.greenshank.bridge.login.RefusalTimes.spread(paced))
+                .as(io.greenshank.bridge.login.RefusalTimes.format(paced)).isLessThanOrEqualTo(1.5);
     }
 
     static boolean listening(int port) {

@@ -115,6 +115,8 @@ class PasswordGrantTest {
                 .header("Cache-Control", "public, max-age=300").body("keys[0].kty", equalTo("RSA"))
                 .body("keys[0].d", org.hamcrest.Matchers.nullValue());
         given().head("/keys").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200).body("checks[0].name", equalTo("signing-keys"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'signing-keys' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'directory' }.data.state", equalTo("ready"));
     }
 }

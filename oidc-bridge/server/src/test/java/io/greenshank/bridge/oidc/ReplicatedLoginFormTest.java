@@ -77,11 +77,8 @@ class ReplicatedLoginFormTest {
         KubernetesClient c = api.replicaClient(Duration.ofSeconds(2));
         Clock clock = Clock.systemUTC();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        KeyRingStore ring = sharedKeys ? new SecretKeyRingStore(c, NS, "greenshank-oidc-bridge-keys")
-                : new MemoryKeyRingStore();
-        KeyManager keys = new KeyManager(ring, clock, Duration.ofDays(30), Duration.ofHours(6),
-                IssuanceBenchmark.lifetimes().maxJwtLifetime(), KeyManager.generator("ES256"));
-        keys.refresh();
+        KeyManager keys = keys(sharedKeys ? new SecretKeyRingStore(c, NS, "greenshank-oidc-bridge-keys")
+                : new MemoryKeyRingStore(), clock);
         AuthorizationRequests requests = new AuthorizationRequests(keys,
                 store(c, AuthorizationRequests.SPENT_KIND, metrics),
                 id -> id.equals(KUBECTL.id()) ? Optional.of(KUBECTL) : Optional.empty(), metrics, clock);
@@ -89,6 +86,14 @@ class ReplicatedLoginFormTest {
                 Duration.ofMinutes(1), clock);
         PasswordLogin login = new PasswordLogin(directory(), new LoginThrottle(throttle(), clock), metrics, clock);
         return new Replica(c, keys, requests, codes, new FormLogin(requests, login, codes), metrics);
+    }
+
+    /** ES256 keys in {@code ring}, loaded: a replica's signing keys. */
+    static KeyManager keys(KeyRingStore ring, Clock clock) throws Exception {
+        KeyManager keys = new KeyManager(ring, clock, Duration.ofDays(30), Duration.ofHours(6),
+                IssuanceBenchmark.lifetimes().maxJwtLifetime(), KeyManager.generator("ES256"));
+        keys.refresh();
+        return keys;
     }
 
     static <V> SessionStore<V> store(KubernetesClient c, SessionKind<V> kind, SimpleMeterRegistry metrics) {
@@ -225,41 +230,6 @@ class ReplicatedLoginFormTest {
     }
 
     static ThrottleConfig throttle() {
-        return new ThrottleConfig() {
-            @Override
-            public int freeFailuresPerUser() {
-                return 5;
-            }
-
-            @Override
-            public int freeFailuresPerAddress() {
-                return 20;
-            }
-
-            @Override
-            public Duration initialDelay() {
-                return Duration.ofSeconds(1);
-            }
-
-            @Override
-            public Duration maxDelayPerUser() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration maxDelayPerAddress() {
-                return Duration.ofMinutes(5);
-            }
-
-            @Override
-            public Duration forgetAfter() {
-                return Duration.ofMinutes(15);
-            }
-
-            @Override
-            public int maxTracked() {
-                return 100_000;
-            }
-        };
+        return io.greenshank.bridge.throttle.ThrottleConfigs.of(5, 20);
     }
 }
