@@ -45,8 +45,12 @@ public record ReviewRequest(String apiVersion, String token, List<String> audien
     public static ReviewRequest parse(byte[] body) throws Refused {
         Map<String, Object> json;
         try {
-            json = JSONObjectUtils.parse(new String(body, StandardCharsets.UTF_8));
+            String text = new String(body, StandardCharsets.UTF_8);
+            json = text.isBlank() ? null : JSONObjectUtils.parse(text);
         } catch (ParseException | RuntimeException e) {
+            json = null;
+        }
+        if (json == null) {
             throw new Refused(Refusal.MALFORMED_REQUEST, V1);
         }
         Object version = json.get("apiVersion");
