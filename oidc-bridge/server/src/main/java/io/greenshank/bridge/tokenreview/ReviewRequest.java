@@ -45,8 +45,9 @@ public record ReviewRequest(String apiVersion, String token, List<String> audien
     public static ReviewRequest parse(byte[] body) throws Refused {
         Map<String, Object> json;
         try {
-            String text = new String(body, StandardCharsets.UTF_8);
-            json = text.isBlank() ? null : JSONObjectUtils.parse(text);
+            String text = new String(body, StandardCharsets.UTF_8).strip();
+            // Nimbus's parser reads "[]" as an empty object: only an object is a TokenReview.
+            json = text.startsWith("{") ? JSONObjectUtils.parse(text) : null;
         } catch (ParseException | RuntimeException e) {
             json = null;
         }

@@ -69,6 +69,7 @@ final class KubeApiServerWebhookModel {
     private final String version;
     private final List<String> implicitAudiences;
     private final HttpClient http;
+    private final SSLContext ssl;
 
     /**
      * @param kubeconfig        the file of {@code --authentication-token-webhook-config-file}
@@ -95,13 +96,19 @@ final class KubeApiServerWebhookModel {
         byte[] ca = pem(base, cluster, "certificate-authority");
         byte[] cert = pem(base, user, "client-certificate");
         byte[] key = pem(base, user, "client-key");
+        this.ssl = sslContext(ca, cert, key);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(sslContext(ca, cert, key)).connectTimeout(Duration.ofSeconds(30)).build();
+                .sslContext(ssl).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     /** The client with the kubeconfig's TLS settings, for requests the API server never makes (wrong method). */
     HttpClient http() {
         return http;
+    }
+
+    /** The kubeconfig's TLS settings: its CA, the API server's client certificate and key. */
+    SSLContext ssl() {
+        return ssl;
     }
 
     URI server() {
