@@ -8,10 +8,12 @@ import io.greenshank.bridge.keys.MemoryKeyRingStore;
 import io.greenshank.bridge.oidc.Issuer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +40,12 @@ class TokenReviewStartupTest {
     }
 
     static Cfg config(boolean enabled, Optional<String> cert, Optional<String> key, Optional<String> ca) {
-        return new Cfg(enabled, "127.0.0.1", 0, "/tokenreview", cert, key, ca, Optional.empty(), List.of("kubectl"),
+        return config(enabled, cert, key, ca, Optional.empty());
+    }
+
+    static Cfg config(boolean enabled, Optional<String> cert, Optional<String> key, Optional<String> ca,
+                      Optional<List<String>> clientNames) {
+        return new Cfg(enabled, "127.0.0.1", 0, "/tokenreview", cert, key, ca, clientNames, List.of("kubectl"),
                 Optional.empty(), Optional.empty(), 65536);
     }
 
@@ -94,6 +101,48 @@ class TokenReviewStartupTest {
     void withoutAConfiguredIssuerItDoesNotStart() {
         assertThatThrownBy(() -> server(config(true, cert(), key(), ca()), Optional.empty(), null).start(null))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("greenshank.bridge.issuer");
+    }
+
+    @Test
+    void clientNamesLimitWhichCertificatesOfTheCaMayAsk() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            for (var c : List.of(Map.entry(List.of("kube-apiserver"), 200), Map.entry(List.of("someone-else"), 403))) {
+                TokenReviewServer s = server(config(true, cert(), key(), ca(), Optional.of(c.getKey())), ISSUER, vertx);
+                s.start(null);
+                Path kubeconfig = pki.dir().resolve("startup-webhook.yaml");
+                Files.writeString(kubeconfig, """
+                        apiVersion: v1
+                        kind: Config
+                        clusters:
+                        - name: bridge
+                          cluster:
+                            server: https://localhost:%d/tokenreview
+                            certificate-authority: ca.crt
+                        users:
+                        - name: apiserver
+                          user:
+                            client-certificate: apiserver-client.crt
+                            client-key: apiserver-client.key
+                        contexts:
+                        - name: webhook
+                          context:
+                            cluster: bridge
+                            user: apiserver
+                        current-context: webhook
+                        """.formatted(s.port()));
+                KubeApiServerWebhookModel api = new KubeApiServerWebhookModel(kubeconfig, "v1", List.of("api"));
+                KubeApiServerWebhookModel.HttpResult r = api.post(api.requestBody("not-a-jwt", List.of()));
+                assertThat(r.status()).as(c.getKey().toString()).isEqualTo(c.getValue());
+                KubeApiServerWebhookModel.Outcome o = api.authenticateToken("not-a-jwt", List.of());
+                assertThat(o.authenticated()).isFalse();
+                assertThat(o.error().orElseThrow()).isEqualTo(c.getValue() == 200 ? Refusal.MALFORMED_TOKEN.error()
+                        : "status 403");
+                s.stop(null);
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        }
     }
 
     @Test
