@@ -57,6 +57,7 @@ public class TokenReviewServer {
     private final List<HttpServer> servers = new ArrayList<>();
     private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
     private Counter authenticated;
+    private Counter connections;
     private TokenReviewer reviewer;
     private volatile int port = -1;
 
@@ -93,6 +94,9 @@ public class TokenReviewServer {
         reviewer = new TokenReviewer(keys, iss, config.audiences(), config.usernamePrefix().orElse(""),
                 config.groupsPrefix().orElse(""), clock);
         authenticated = counter("authenticated");
+        connections = Counter.builder("greenshank.bridge.token.review.connections")
+                .description("TLS connections the TokenReview port accepted (few per API server: keep-alive)")
+                .register(metrics);
         for (Refusal r : Refusal.values()) {
             refusals.put(r, counter(r.label()));
         }
@@ -104,7 +108,8 @@ public class TokenReviewServer {
                 .setIdleTimeout(5).setIdleTimeoutUnit(TimeUnit.MINUTES);
         int instances = config.port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < instances; i++) {
-            HttpServer server = vertx.createHttpServer(options).requestHandler(this::handle);
+            HttpServer server = vertx.createHttpServer(options).requestHandler(this::handle)
+                    .connectionHandler(c -> connections.increment());
             port = server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
             servers.add(server);
         }
@@ -121,6 +126,11 @@ public class TokenReviewServer {
     /** The port listened on (the configured one, or the one chosen for port 0); -1 when disabled. */
     public int port() {
         return port;
+    }
+
+    /** TLS connections accepted so far. */
+    public long connectionsAccepted() {
+        return connections == null ? 0 : (long) connections.count();
     }
 
     /** The reviewer the port uses, for in-process comparison (the benchmark's floor). */
