@@ -24,6 +24,11 @@ public class Issuer {
         }
     }
 
+    /** The configured issuer; empty in dev and tests that leave it to the request URL. */
+    public Optional<String> configured() {
+        return configured;
+    }
+
     public String of(UriInfo uri) {
         return configured.orElseGet(() -> of(uri.getBaseUri().toString()));
     }

@@ -62,7 +62,7 @@ import com.nimbusds.jose.JWSSigner;
  */
 @QuarkusTest
 @TestProfile(SlapdProfile.class)
-class IssuanceBenchmark {
+public class IssuanceBenchmark {
 
     static final int THREADS = Integer.getInteger("bench.threads", 4);
     static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("bench.warmup", 3));
@@ -73,16 +73,16 @@ class IssuanceBenchmark {
      */
     static final Duration JIT_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.jitWarmup", 60));
     static final Duration MEASURE = Duration.ofSeconds(Integer.getInteger("bench.seconds", 10));
-    static final List<String> REPORT = new ArrayList<>();
+    public static final List<String> REPORT = new ArrayList<>();
 
     @TestHTTPResource("/")
     URL base;
 
-    interface Op {
+    public interface Op {
         boolean run() throws Exception;
     }
 
-    record Result(double perSecond, Histogram latency, long errors) {
+    public record Result(double perSecond, Histogram latency, long errors) {
         String describe() {
             return String.format("%.0f/s (p50 %.2f ms, p99 %.2f ms, errors %d)", perSecond,
                     latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3, errors);
@@ -95,7 +95,7 @@ class IssuanceBenchmark {
         return load(op, MEASURE);
     }
 
-    static Result load(Op op, Duration measure) throws Exception {
+    public static Result load(Op op, Duration measure) throws Exception {
         ConcurrentHistogram h = new ConcurrentHistogram(3);
         AtomicLong ok = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -107,7 +107,7 @@ class IssuanceBenchmark {
      * Ours and the floor alternate in {@link #ROUNDS} short rounds after a warm-up of each, so load from other
      * processes on this shared machine hits both alike; the reported ratio is the median of the rounds' ratios.
      */
-    static void compare(String what, Op ours, String floorName, Op floor) throws Exception {
+    public static void compare(String what, Op ours, String floorName, Op floor) throws Exception {
         drive(floor, WARMUP, new ConcurrentHistogram(3), new AtomicLong(), new AtomicLong());
         drive(ours, WARMUP, new ConcurrentHistogram(3), new AtomicLong(), new AtomicLong());
         Duration slice = MEASURE.dividedBy(ROUNDS);
