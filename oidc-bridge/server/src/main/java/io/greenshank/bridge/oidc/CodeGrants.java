@@ -124,10 +124,12 @@ public final class CodeGrants {
      */
     public boolean isRevoked(JWTClaimsSet claims) throws SessionStoreUnavailableException {
         Object grant = claims.getClaim(CLAIM);
-        if (!(grant instanceof String g) || g.isEmpty()) {
-            return false;
-        }
-        return store.get(g).map(s -> s.value().revoked()).orElse(false);
+        return grant instanceof String g && !g.isEmpty() && isRevoked(g);
+    }
+
+    /** Whether a reuse of the code this grant id ({@code sid}) was issued from has revoked its tokens. */
+    public boolean isRevoked(String grant) throws SessionStoreUnavailableException {
+        return store.get(grant).map(s -> s.value().revoked()).orElse(false);
     }
 
     private static String encode(Grant g) {

@@ -20,6 +20,10 @@ public enum Refusal {
     NO_USERNAME("no_username", "the token has no verified email claim, which is the username"),
     AUDIENCE_MISMATCH("audience_mismatch",
             "the token's audience is neither among the requested audiences nor one the webhook accepts for the API server"),
+    REVOKED("revoked", "the token was issued from an authorization code that was used twice, which revokes every"
+            + " token issued from it: log in again"),
+    REVOCATION_UNCHECKED("revocation_unchecked", "the bridge's session store did not answer, so whether the token was"
+            + " revoked is unknown: retry once the bridge is ready"),
     CLIENT_NOT_ALLOWED("client_not_allowed", "the client certificate is not one the webhook accepts");
 
     private final String label;

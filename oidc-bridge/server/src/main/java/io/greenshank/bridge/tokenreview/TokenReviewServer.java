@@ -1,7 +1,9 @@
 package io.greenshank.bridge.tokenreview;
 
 import io.greenshank.bridge.keys.KeyManager;
+import io.greenshank.bridge.oidc.CodeGrants;
 import io.greenshank.bridge.oidc.Issuer;
+import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -58,11 +60,13 @@ public class TokenReviewServer {
     private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
     private Counter authenticated;
     private Counter connections;
+    private final CodeGrants codeGrants;
     private TokenReviewer reviewer;
     private volatile int port = -1;
 
     public TokenReviewServer(TokenReviewConfig config, Vertx vertx, Config mpConfig, Issuer issuer, KeyManager keys,
-                             Clock clock, MeterRegistry metrics) {
+                             CodeGrants codeGrants, Clock clock, MeterRegistry metrics) {
+        this.codeGrants = codeGrants;
         this.config = config;
         this.vertx = vertx;
         this.mpConfig = mpConfig;
@@ -186,6 +190,27 @@ public class TokenReviewServer {
             LOG.errorf("TokenReview failed unexpectedly (%s); answered unauthenticated", e.getClass().getName());
             review = new Review.Refused(Refusal.MALFORMED_REQUEST);
         }
+        if (review instanceof Review.Authenticated a && a.codeGrant().isPresent()) {
+            // a token from the authorization-code flow: a reuse of its code (at any replica) revokes it, which only
+            // the session store knows; that read blocks, so it leaves the event loop
+            String version = apiVersion;
+            vertx.executeBlocking(() -> revocationChecked(a, a.codeGrant().get()), false)
+                    .onComplete(r -> send(req, version, r.succeeded() ? r.result()
+                            : new Review.Refused(Refusal.REVOCATION_UNCHECKED)));
+            return;
+        }
+        send(req, apiVersion, review);
+    }
+
+    private Review revocationChecked(Review.Authenticated review, String grant) {
+        try {
+            return codeGrants.isRevoked(grant) ? new Review.Refused(Refusal.REVOKED) : review;
+        } catch (SessionStoreUnavailableException e) {
+            return new Review.Refused(Refusal.REVOCATION_UNCHECKED);
+        }
+    }
+
+    private void send(HttpServerRequest req, String apiVersion, Review review) {
         record(req, review);
         req.response().putHeader("Content-Type", "application/json").end(ReviewResponse.json(apiVersion, review));
     }

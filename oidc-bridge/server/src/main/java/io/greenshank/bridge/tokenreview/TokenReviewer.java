@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.greenshank.bridge.oidc.CodeGrants;
 import com.nimbusds.jwt.SignedJWT;
 import io.greenshank.bridge.keys.KeyManager;
 import java.text.ParseException;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -121,8 +123,9 @@ public final class TokenReviewer {
         }
         Map<String, List<String>> extra = claims.getJWTID() == null ? Map.of()
                 : Map.of(CREDENTIAL_ID, List.of("JTI=" + claims.getJWTID()));
+        Object grant = claims.getClaim(CodeGrants.CLAIM);
         return new Review.Authenticated(new ReviewedUser(usernamePrefix + mail, claims.getSubject(), groups, extra),
-                audiences);
+                audiences, grant instanceof String g && !g.isEmpty() ? Optional.of(g) : Optional.empty());
     }
 
     /** Null when the signature verifies with a published key of the header's algorithm. */

@@ -50,8 +50,35 @@ class TokenReviewStartupTest {
     }
 
     static TokenReviewServer server(Cfg cfg, Optional<String> issuer, Vertx vertx) {
-        return new TokenReviewServer(cfg, vertx, ConfigProvider.getConfig(), new Issuer(issuer), keys,
+        // start-up alone: no review here reaches the code-grant check
+        return new TokenReviewServer(cfg, vertx, ConfigProvider.getConfig(), new Issuer(issuer), keys, null,
                 Clock.systemUTC(), new SimpleMeterRegistry());
+    }
+
+    /** The API server's webhook config file pointing at {@code port}, written beside {@code pki}'s files. */
+    static Path kubeconfig(WebhookPki pki, int port, String name) throws Exception {
+        Path kubeconfig = pki.dir().resolve(name);
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: bridge
+                  cluster:
+                    server: https://localhost:%d/tokenreview
+                    certificate-authority: ca.crt
+                users:
+                - name: apiserver
+                  user:
+                    client-certificate: apiserver-client.crt
+                    client-key: apiserver-client.key
+                contexts:
+                - name: webhook
+                  context:
+                    cluster: bridge
+                    user: apiserver
+                current-context: webhook
+                """.formatted(port));
+        return kubeconfig;
     }
 
     static final Optional<String> ISSUER = Optional.of("https://bridge.example.com");
@@ -110,27 +137,7 @@ class TokenReviewStartupTest {
             for (var c : List.of(Map.entry(List.of("kube-apiserver"), 200), Map.entry(List.of("someone-else"), 403))) {
                 TokenReviewServer s = server(config(true, cert(), key(), ca(), Optional.of(c.getKey())), ISSUER, vertx);
                 s.start(null);
-                Path kubeconfig = pki.dir().resolve("startup-webhook.yaml");
-                Files.writeString(kubeconfig, """
-                        apiVersion: v1
-                        kind: Config
-                        clusters:
-                        - name: bridge
-                          cluster:
-                            server: https://localhost:%d/tokenreview
-                            certificate-authority: ca.crt
-                        users:
-                        - name: apiserver
-                          user:
-                            client-certificate: apiserver-client.crt
-                            client-key: apiserver-client.key
-                        contexts:
-                        - name: webhook
-                          context:
-                            cluster: bridge
-                            user: apiserver
-                        current-context: webhook
-                        """.formatted(s.port()));
+                Path kubeconfig = kubeconfig(pki, s.port(), "startup-webhook.yaml");
                 KubeApiServerWebhookModel api = new KubeApiServerWebhookModel(kubeconfig, "v1", List.of("api"));
                 KubeApiServerWebhookModel.HttpResult r = api.post(api.requestBody("not-a-jwt", List.of()));
                 assertThat(r.status()).as(c.getKey().toString()).isEqualTo(c.getValue());
