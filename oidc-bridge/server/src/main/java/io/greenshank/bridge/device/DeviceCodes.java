@@ -39,8 +39,6 @@ public final class DeviceCodes {
     static final Duration EXPIRED_VISIBLE = Duration.ofMinutes(5);
     /** RFC 8628 §3.5: each {@code slow_down} adds five seconds. */
     static final int SLOW_DOWN_STEP_SECONDS = 5;
-    /** Network jitter: a poll this much early is still on time. */
-    private static final Duration POLL_TOLERANCE = Duration.ofSeconds(1);
     private static final String USER_CODE_INDEX = "user-code";
 
     /** Where a device code stands. */
@@ -178,8 +176,9 @@ public final class DeviceCodes {
             return new Expired();
         }
         Instant previous = lastPolls.put(key, now);
-        if (g.status() == Status.PENDING && previous != null
-                && previous.plusSeconds(g.intervalSeconds()).minus(POLL_TOLERANCE).isAfter(now)) {
+        // A fifth of the interval early is network jitter, not a client ignoring the interval.
+        Duration allowed = Duration.ofSeconds(g.intervalSeconds()).multipliedBy(4).dividedBy(5);
+        if (g.status() == Status.PENDING && previous != null && previous.plus(allowed).isAfter(now)) {
             Grant slower = g.slower();
             // Lost to another replica's write: that one raised it, or a decision landed; the next poll reads it.
             store.replace(key, slower, stored.get().version());
