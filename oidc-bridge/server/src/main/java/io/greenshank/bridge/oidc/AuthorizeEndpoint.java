@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import io.greenshank.bridge.web.BrowserBinding;
+import io.greenshank.bridge.web.Redirects;
 import io.greenshank.bridge.web.SecurityHeaders;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
@@ -24,7 +25,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -169,19 +169,21 @@ public class AuthorizeEndpoint {
     }
 
     private Response.ResponseBuilder redirectWithCode(Pending p, String code, UriInfo uri) {
-        UriBuilder b = UriBuilder.fromUri(p.redirectUri()).queryParam("code", code);
-        p.state().ifPresent(s -> b.queryParam("state", s));
-        b.queryParam("iss", issuer.of(uri));
-        return noStore(Response.seeOther(b.build()));
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("code", code);
+        p.state().ifPresent(s -> q.put("state", s));
+        q.put("iss", issuer.of(uri));
+        return noStore(Response.seeOther(Redirects.withQuery(p.redirectUri(), q)));
     }
 
     private Response redirectError(String redirectUri, String error, String description, Optional<String> state,
                                    UriInfo uri) {
-        UriBuilder b = UriBuilder.fromUri(redirectUri).queryParam("error", error)
-                .queryParam("error_description", description);
-        state.ifPresent(s -> b.queryParam("state", s));
-        b.queryParam("iss", issuer.of(uri));
-        return Response.seeOther(b.build()).build();
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("error", error);
+        q.put("error_description", description);
+        state.ifPresent(s -> q.put("state", s));
+        q.put("iss", issuer.of(uri));
+        return noStore(Response.seeOther(Redirects.withQuery(redirectUri, q))).build();
     }
 
     private static String formAction(UriInfo uri) {
