@@ -75,23 +75,15 @@ public class DeviceEndpoint {
             return page(200, DevicePage.entry(action(uri), Optional.empty()));
         }
         String address = address(http);
-        Optional<Response> throttled = throttled(address);
-        if (throttled.isPresent()) {
-            return throttled.get();
-        }
-        Optional<String> code = UserCodes.normalize(typed);
-        Optional<DeviceCodes.Grant> grant;
+        Found found;
         try {
-            grant = code.isEmpty() ? Optional.empty() : codes.pending(code.get());
-        } catch (SessionStoreUnavailableException e) {
-            return unavailable();
-        }
-        if (grant.isEmpty()) {
-            return badCode(address, action(uri));
+            found = find(typed, address, uri);
+        } catch (Refused r) {
+            return r.response;
         }
         BrowserBinding.Cookie browser = BrowserBinding.forBrowser(csrfCookie);
         Response.ResponseBuilder rb = pageBuilder(200, DevicePage.approval(action(uri),
-                UserCodes.display(code.get()), grant.get().clientId(), browser.binding(), Optional.empty(), ""));
+                UserCodes.display(found.code()), found.grant().clientId(), browser.binding(), Optional.empty(), ""));
         if (browser.fresh()) {
             rb.header("Set-Cookie", browser.setCookieHeader());
         }
@@ -115,51 +107,75 @@ public class DeviceEndpoint {
             return message(403, "Sign-in expired", "This page has expired. Open the link on your device again.");
         }
         String address = address(http);
-        Optional<Response> throttled = throttled(address);
-        if (throttled.isPresent()) {
-            return throttled.get();
-        }
-        Optional<String> code = UserCodes.normalize(typed);
-        Optional<DeviceCodes.Grant> grant;
+        Found found;
         try {
-            grant = code.isEmpty() ? Optional.empty() : codes.pending(code.get());
-        } catch (SessionStoreUnavailableException e) {
-            return unavailable();
+            found = find(typed, address, uri);
+        } catch (Refused r) {
+            return r.response;
         }
-        if (grant.isEmpty()) {
-            return badCode(address, action(uri));
-        }
-        String shown = UserCodes.display(code.get());
+        String shown = UserCodes.display(found.code());
         if ("deny".equals(decision)) {
-            return decided(code.get(), false, Optional.empty(), Map.of());
+            return decided(found.code(), false, Optional.empty(), Map.of());
         }
         if (!"approve".equals(decision)) {
-            return again(uri, shown, grant.get(), binding, 400, "Choose approve or deny.", username, Map.of());
+            return again(uri, shown, found.grant(), binding, 400, "Choose approve or deny.", username, Map.of());
         }
         if (username != null && !username.isBlank()) {
             try {
                 AuthenticatedUser user = login.login(username, password, address);
-                return decided(code.get(), true, Optional.of(user), Map.of());
+                return decided(found.code(), true, Optional.of(user), Map.of());
             } catch (PasswordLogin.Refused e) {
-                return again(uri, shown, grant.get(), binding, 200, e.retryAfter().map(d -> "Too many failed "
+                return again(uri, shown, found.grant(), binding, 200, e.retryAfter().map(d -> "Too many failed "
                         + "attempts. Wait " + (d.toSeconds() + 1) + " seconds and try again.")
                         .orElse(FormLogin.WRONG_CREDENTIALS), username, Map.of());
             } catch (DirectoryUnavailableException e) {
-                return again(uri, shown, grant.get(), binding, 503, FormLogin.UNAVAILABLE, username, Map.of());
+                return again(uri, shown, found.grant(), binding, 503, FormLogin.UNAVAILABLE, username, Map.of());
             }
         }
         Map<String, String> challenge = new LinkedHashMap<>();
         for (BrowserAuthenticator a : authenticators) {
             BrowserAuthenticator.Outcome o = a.attempt(lowerCased(headers), address);
             if (o instanceof BrowserAuthenticator.Authenticated ok) {
-                return decided(code.get(), true, Optional.of(ok.user()), ok.responseHeaders());
+                return decided(found.code(), true, Optional.of(ok.user()), ok.responseHeaders());
             }
             if (o instanceof BrowserAuthenticator.Challenge ch) {
                 challenge.putAll(ch.responseHeaders());
             }
         }
-        return again(uri, shown, grant.get(), binding, challenge.isEmpty() ? 400 : 401,
+        return again(uri, shown, found.grant(), binding, challenge.isEmpty() ? 400 : 401,
                 "Enter your username and password to approve.", "", challenge);
+    }
+
+    /** A typed user code that names a pending code. */
+    private record Found(String code, DeviceCodes.Grant grant) {
+    }
+
+    /** The page to answer instead: throttled, a wrong code, or the store down. */
+    private static final class Refused extends Exception {
+        private final transient Response response;
+
+        Refused(Response response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
+    }
+
+    private Found find(String typed, String address, UriInfo uri) throws Refused {
+        Optional<Response> throttled = throttled(address);
+        if (throttled.isPresent()) {
+            throw new Refused(throttled.get());
+        }
+        Optional<String> code = UserCodes.normalize(typed);
+        Optional<DeviceCodes.Grant> grant;
+        try {
+            grant = code.isEmpty() ? Optional.empty() : codes.pending(code.get());
+        } catch (SessionStoreUnavailableException e) {
+            throw new Refused(unavailable());
+        }
+        if (grant.isEmpty()) {
+            throw new Refused(badCode(address, action(uri)));
+        }
+        return new Found(code.get(), grant.get());
     }
 
     private Response decided(String code, boolean approve, Optional<AuthenticatedUser> user,

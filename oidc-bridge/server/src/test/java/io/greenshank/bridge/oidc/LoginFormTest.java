@@ -168,6 +168,7 @@ class LoginFormTest {
                         + "&username=alice&password=alice-password";
                 HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve("/authorize"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Cookie", BrowserBinding.COOKIE + "=" + BROWSER)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                 for (int j = 0; j < 2; j++) {
                     posts.add(pool.submit(() -> {
