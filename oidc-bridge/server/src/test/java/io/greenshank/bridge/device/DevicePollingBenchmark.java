@@ -6,6 +6,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
@@ -33,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * polled every 5 s as RFC 8628 clients do (200 polls/s, spread evenly), for a measured window after a warm-up. The
  * figure is the CPU time of the bridge's own threads (Vert.x event loops and the worker pool that runs the token
  * endpoint) over the wall time of the window, as a share of one core; the load generator's threads are not counted.
- * Floor, same run, same schedule: {@code POST /token} with an unsupported grant type (client authentication, form
- * parsing and a JSON error: everything a poll costs except the device-code lookup).
+ * Floors, same run, same schedule: {@code POST /token} with an unsupported grant type (client authentication, form
+ * parsing and a JSON error: everything a poll costs except the device-code lookup), and a bare Vert.x server in the
+ * same JVM answering every post with the same 400 JSON (the cost of HTTP itself; the bridge is idle meanwhile).
  */
 @QuarkusTest
 @TestProfile(DevicePollingBenchmark.Profile.class)
@@ -70,7 +73,11 @@ class DevicePollingBenchmark {
     }
 
     HttpResponse<String> post(String path, String form) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path)))
+        return post(URI.create(url(path)), form);
+    }
+
+    HttpResponse<String> post(URI target, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(target)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -91,25 +98,46 @@ class DevicePollingBenchmark {
         }
         String grant = "grant_type=" + java.net.URLEncoder.encode(DeviceCodeGrant.GRANT_TYPE,
                 java.nio.charset.StandardCharsets.UTF_8) + "&client_id=kubectl&device_code=";
-        Window floor1 = run(i -> "grant_type=unsupported&client_id=kubectl");
-        Window polls = run(i -> grant + deviceCodes.get(i));
-        Window floor2 = run(i -> "grant_type=unsupported&client_id=kubectl");
+        URI token = URI.create(url("/token"));
+        Window floor1 = run(token, i -> "grant_type=unsupported&client_id=kubectl");
+        Window polls = run(token, i -> grant + deviceCodes.get(i));
+        Window floor2 = run(token, i -> "grant_type=unsupported&client_id=kubectl");
+        Vertx vertx = Vertx.vertx();
+        Window bare;
+        try {
+            HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b ->
+                    req.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                            .putHeader("Cache-Control", "no-store")
+                            .end("{\"error\":\"authorization_pending\",\"error_description\":\"the user has not "
+                                    + "yet approved this device\"}")))
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            bare = run(URI.create("http://127.0.0.1:" + server.actualPort() + "/token"),
+                    i -> grant + deviceCodes.get(i));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
         System.out.printf("%nDEVICE POLLING  codes=%d interval=%d s window=%d s%n", CODES, INTERVAL_MS / 1000,
                 WINDOW_S);
-        for (var e : Map.of("floor (before)", floor1, "device polls", polls, "floor (after)", floor2).entrySet()) {
+        Map<String, Window> all = new java.util.LinkedHashMap<>();
+        all.put("token floor 1", floor1);
+        all.put("device polls", polls);
+        all.put("token floor 2", floor2);
+        all.put("bare Vert.x", bare);
+        for (var e : all.entrySet()) {
             Window w = e.getValue();
             System.out.printf("  %-15s %6d requests %7.1f req/s  bridge threads %.2f %% of a core  (process %.2f %%)"
                     + "  answers %s%n", e.getKey(), w.requests(), w.requests() / (double) WINDOW_S,
                     100 * w.bridgeCoreShare(), 100 * w.processCoreShare(), w.answers());
         }
         double floor = (floor1.bridgeCoreShare() + floor2.bridgeCoreShare()) / 2;
-        System.out.printf("  ratio device polls / floor: %.2f%n", polls.bridgeCoreShare() / floor);
+        System.out.printf("  ratio device polls / token floor: %.2f; / bare Vert.x: %.2f%n",
+                polls.bridgeCoreShare() / floor, polls.bridgeCoreShare() / bare.bridgeCoreShare());
         assertThat(polls.answers()).containsOnlyKeys("400 authorization_pending");
         assertThat(polls.bridgeCoreShare()).as("share of one core").isLessThan(0.05);
     }
 
     /** Every code's request every 5 s, spread evenly; warm-up, then the measured window. */
-    Window run(IntFunction<String> form) throws Exception {
+    Window run(URI target, IntFunction<String> form) throws Exception {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "bench-poller");
             t.setDaemon(true);
@@ -123,7 +151,7 @@ class DevicePollingBenchmark {
                 int code = i;
                 scheduler.scheduleAtFixedRate(() -> {
                     try {
-                        HttpResponse<String> r = post("/token", form.apply(code));
+                        HttpResponse<String> r = post(target, form.apply(code));
                         Matcher m = error.matcher(r.body());
                         requests.incrementAndGet();
                         answers.merge(r.statusCode() + " " + (m.find() ? m.group(1) : "ok"), 1, Integer::sum);
@@ -156,7 +184,10 @@ class DevicePollingBenchmark {
         }
     }
 
-    /** CPU time of the threads that serve HTTP in the bridge: Vert.x event loops and the Quarkus worker pool. */
+    /**
+     * CPU time of the threads that serve HTTP in the bridge: Vert.x event loops and the Quarkus worker pool (and,
+     * for the bare floor, that server's event loops, which share the name).
+     */
     static Map<Long, Long> bridgeThreadCpu(ThreadMXBean threads) {
         Map<Long, Long> out = new HashMap<>();
         for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
