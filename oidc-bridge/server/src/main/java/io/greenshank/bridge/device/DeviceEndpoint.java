@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -74,21 +75,17 @@ public class DeviceEndpoint {
         if (typed == null || typed.isBlank()) {
             return page(200, DevicePage.entry(action(uri), Optional.empty()));
         }
-        String address = address(http);
-        Found found;
-        try {
-            found = find(typed, address, uri);
-        } catch (Refused r) {
-            return r.response;
-        }
-        BrowserBinding.Cookie browser = BrowserBinding.forBrowser(csrfCookie);
-        Response.ResponseBuilder rb = pageBuilder(200, DevicePage.approval(action(uri),
-                UserCodes.display(found.code()), found.grant().clientId(), browser.binding(), Optional.empty(), ""));
-        if (browser.fresh()) {
-            rb.header("Set-Cookie", browser.setCookieHeader());
-        }
-        count("shown");
-        return rb.build();
+        return withPendingCode(typed, http, uri, found -> {
+            BrowserBinding.Cookie browser = BrowserBinding.forBrowser(csrfCookie);
+            Response.ResponseBuilder rb = pageBuilder(200, DevicePage.approval(action(uri),
+                    UserCodes.display(found.code()), found.grant().clientId(), browser.binding(), Optional.empty(),
+                    ""));
+            if (browser.fresh()) {
+                rb.header("Set-Cookie", browser.setCookieHeader());
+            }
+            count("shown");
+            return rb.build();
+        });
     }
 
     @POST
@@ -106,13 +103,12 @@ public class DeviceEndpoint {
             LOG.infof("device form refused: posted cross-site or without this browser's cookie");
             return message(403, "Sign-in expired", "This page has expired. Open the link on your device again.");
         }
-        String address = address(http);
-        Found found;
-        try {
-            found = find(typed, address, uri);
-        } catch (Refused r) {
-            return r.response;
-        }
+        return withPendingCode(typed, http, uri, found -> onDecision(found, decision, username, password, binding,
+                uri, headers, address(http)));
+    }
+
+    private Response onDecision(Found found, String decision, String username, String password, String binding,
+                                UriInfo uri, HttpHeaders headers, String address) {
         String shown = UserCodes.display(found.code());
         if ("deny".equals(decision)) {
             return decided(found.code(), false, Optional.empty(), Map.of());
@@ -150,32 +146,27 @@ public class DeviceEndpoint {
     private record Found(String code, DeviceCodes.Grant grant) {
     }
 
-    /** The page to answer instead: throttled, a wrong code, or the store down. */
-    private static final class Refused extends Exception {
-        private final transient Response response;
-
-        Refused(Response response) {
-            super(null, null, false, false);
-            this.response = response;
-        }
-    }
-
-    private Found find(String typed, String address, UriInfo uri) throws Refused {
+    /**
+     * Runs {@code then} for the pending code {@code typed} names; otherwise answers the page for a throttled caller,
+     * a wrong or expired code, or the store down.
+     */
+    private Response withPendingCode(String typed, HttpServerRequest http, UriInfo uri, Function<Found, Response> then) {
+        String address = address(http);
         Optional<Response> throttled = throttled(address);
         if (throttled.isPresent()) {
-            throw new Refused(throttled.get());
+            return throttled.get();
         }
         Optional<String> code = UserCodes.normalize(typed);
         Optional<DeviceCodes.Grant> grant;
         try {
             grant = code.isEmpty() ? Optional.empty() : codes.pending(code.get());
         } catch (SessionStoreUnavailableException e) {
-            throw new Refused(unavailable());
+            return unavailable();
         }
         if (grant.isEmpty()) {
-            throw new Refused(badCode(address, action(uri)));
+            return badCode(address, action(uri));
         }
-        return new Found(code.get(), grant.get());
+        return then.apply(new Found(code.get(), grant.get()));
     }
 
     private Response decided(String code, boolean approve, Optional<AuthenticatedUser> user,

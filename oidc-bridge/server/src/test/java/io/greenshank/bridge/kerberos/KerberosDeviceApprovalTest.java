@@ -13,13 +13,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,13 +65,7 @@ class KerberosDeviceApprovalTest {
                 KerberosTestProfile.bridgeCertificate().toString(), "-b", jar.toString(), "-c", jar.toString(),
                 "-o", "-", "-w", "\n%{http_code}"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().putAll(kdc.env(ccache));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("curl: %s", err).isZero();
+        String out = kdc.run(command, kdc.env(ccache));
         int nl = out.lastIndexOf('\n');
         return new String[] {out.substring(nl + 1), out.substring(0, nl)};
     }
