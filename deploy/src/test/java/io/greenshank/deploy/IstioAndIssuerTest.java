@@ -185,6 +185,7 @@ class IstioAndIssuerTest {
 
         Map<String, String> env = r.environment(controller);
         assertThat(env.get("GREENSHANK_PROFILES_AUTHN_TRUSTED_PRINCIPALS")).isEqualTo(DASHBOARD);
+        assertThat(env.get("GREENSHANK_PROFILES_AUTHN_DELEGATION_ENABLED")).isEqualTo("true");
 
         // Through the product's own engine: the dashboard reaches the controller, another workload does not.
         PolicySet set = load(r);

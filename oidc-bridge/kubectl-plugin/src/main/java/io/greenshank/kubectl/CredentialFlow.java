@@ -1,9 +1,9 @@
 package io.greenshank.kubectl;
 
+import io.greenshank.kubectl.krb5.CacheName;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +27,8 @@ public final class CredentialFlow {
     private final PrintStream log;
     private final TokenCache cache;
     private BridgeClient client;
+    /** The ticket cache looked at, for messages; null until {@link #readTicketCache} ran or when it has no name. */
+    private CacheName ticketCacheName;
 
     public CredentialFlow(PluginOptions options, Map<String, String> env, boolean interactive, PrintStream log) {
         this.options = options;
@@ -84,7 +86,13 @@ public final class CredentialFlow {
                 }
             }
         }
-        throw new NoCredential("no Kerberos ticket: run kinit");
+        throw new NoCredential(noTicket());
+    }
+
+    /** "no Kerberos ticket in DIR:/… (from KRB5CCNAME): run kinit", naming the cache that was looked at. */
+    private String noTicket() {
+        return ticketCacheName == null ? "no Kerberos ticket: run kinit"
+                : "no Kerberos ticket in " + ticketCacheName.describe() + ": run kinit";
     }
 
     /** {@code GREENSHANK_TRACE=1}: phase timings on stderr, to see where a slow kubectl call spends its time. */
@@ -130,8 +138,8 @@ public final class CredentialFlow {
         SpnegoInitiator.configureKrb5(env);
         try {
             trace("kerberos start");
-            SpnegoInitiator initiator = SpnegoInitiator.start(tickets.location(), tickets.principal(),
-                    options.issuer().getHost(), options.servicePrincipal().orElse(null));
+            SpnegoInitiator initiator = SpnegoInitiator.start(tickets, options.issuer().getHost(),
+                    options.servicePrincipal().orElse(null));
             trace("jaas login");
             byte[] spnego = initiator.initialToken();
             trace("spnego token");
@@ -168,7 +176,7 @@ public final class CredentialFlow {
         String defaultUser = options.username().orElse(tickets.map(t -> t.principal().replaceAll("@.*", ""))
                 .orElse(System.getProperty("user.name", "")));
         Terminal.Credentials login = Terminal.promptLogin(defaultUser)
-                .orElseThrow(() -> new NoCredential("no Kerberos ticket and no password given: run kinit"));
+                .orElseThrow(() -> new NoCredential(noTicket() + " (no password given)"));
         try {
             return store(slot, client().password(login.username(), login.password()));
         } catch (BridgeClient.BridgeError e) {
@@ -181,8 +189,9 @@ public final class CredentialFlow {
     private IdToken deviceLogin(TokenCache.Slot slot, Optional<TicketCache> tickets)
             throws NoCredential, IOException {
         String noTicket = tickets.isPresent() && options.grant() == PluginOptions.Grant.AUTO
-                ? "no Kerberos ticket: the ticket of " + tickets.get().principal() + " has expired: run kinit"
-                : "no Kerberos ticket: run kinit";
+                ? "no Kerberos ticket: the ticket of " + tickets.get().principal() + " in "
+                        + ticketCacheName.describe() + " has expired: run kinit"
+                : noTicket();
         try {
             return store(slot, new DeviceFlow(client(), log, d -> Thread.sleep(d.toMillis())).login());
         } catch (BridgeClient.BridgeError e) {
@@ -205,12 +214,13 @@ public final class CredentialFlow {
 
     private Optional<TicketCache> readTicketCache() throws NoCredential {
         try {
-            Path location = TicketCache.defaultLocation(env);
-            return TicketCache.read(location);
-        } catch (TicketCache.UnsupportedCacheException e) {
+            ticketCacheName = TicketCache.defaultName(env);
+            return TicketCache.read(ticketCacheName);
+        } catch (CacheName.InvalidCacheName e) {
             throw new NoCredential(e.getMessage());
         } catch (IOException e) {
-            log.println("greenshank: cannot read the Kerberos ticket cache: " + e.getMessage());
+            log.println("greenshank: cannot read the Kerberos ticket cache " + ticketCacheName.describe() + ": "
+                    + e.getMessage());
             return Optional.empty();
         }
     }

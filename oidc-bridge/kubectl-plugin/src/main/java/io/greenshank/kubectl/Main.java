@@ -121,7 +121,7 @@ public final class Main {
                   --certificate-authority FILE  PEM CA of the bridge's certificate
                   --service-principal NAME      the bridge's Kerberos principal (default: HTTP/<issuer host>)
                   --token-endpoint URL          skip discovery
-                  --cache-dir DIR               token cache (default: ~/.kube/cache/greenshank)
+                  --cache-dir DIR               token cache (default: $HOME/.kube/cache/greenshank)
                   --username NAME               default login name for the password fallback
                   --grant auto|device           auto: Kerberos, else a password prompt, else (no terminal) a
                                                 device code; device: always a device code (URL and code on stderr)

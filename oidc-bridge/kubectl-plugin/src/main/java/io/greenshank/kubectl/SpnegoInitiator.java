@@ -45,11 +45,24 @@ public final class SpnegoInitiator {
 
     /**
      * Starts a context for {@code servicePrincipal} ({@code HTTP/host@REALM}) or, when that is null, for the
-     * host-based service {@code HTTP@host}, using the tickets in {@code ccache} for {@code clientPrincipal}.
+     * host-based service {@code HTTP@host}, using the tickets in {@code tickets}: through a JAAS login on its file,
+     * or, for a cache only the system GSS-API reads, with no Subject at all, so that JGSS asks the library for the
+     * default credential (a Subject without credentials would make it refuse, {@code useSubjectCredsOnly}).
      */
+    public static SpnegoInitiator start(TicketCache tickets, String host, String servicePrincipal)
+            throws KerberosFailure {
+        return startAs(tickets.file().isPresent() ? login(tickets.file().get(), tickets.principal()) : null, host,
+                servicePrincipal);
+    }
+
+    /** As {@link #start(TicketCache, String, String)}, for the tickets of {@code clientPrincipal} in a FILE cache. */
     public static SpnegoInitiator start(Path ccache, String clientPrincipal, String host, String servicePrincipal)
             throws KerberosFailure {
-        Subject subject = login(ccache, clientPrincipal);
+        return startAs(login(ccache, clientPrincipal), host, servicePrincipal);
+    }
+
+    private static SpnegoInitiator startAs(Subject subject, String host, String servicePrincipal)
+            throws KerberosFailure {
         try {
             GSSContext context = Subject.doAs(subject, (PrivilegedExceptionAction<GSSContext>) () -> {
                 GSSManager manager = GSSManager.getInstance();

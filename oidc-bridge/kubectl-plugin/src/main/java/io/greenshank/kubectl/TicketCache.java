@@ -1,5 +1,7 @@
 package io.greenshank.kubectl;
 
+import io.greenshank.kubectl.krb5.CacheName;
+import io.greenshank.kubectl.krb5.NativeCredential;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -13,51 +15,87 @@ import java.util.Optional;
 
 /**
  * The user's MIT Kerberos credential cache, read just far enough to learn its default principal and whether it
- * holds a current ticket-granting ticket. Reading it directly (instead of through JGSS) keeps the cached-token path
- * free of JGSS start-up, and lets the plugin say "run kinit" instead of a GSS error.
+ * holds a current ticket-granting ticket. {@code FILE:} caches and the files of a {@code DIR:} collection are read
+ * directly (instead of through JGSS), which keeps the cached-token path free of JGSS start-up and lets the plugin say
+ * "run kinit" instead of a GSS error; {@code KCM:} and {@code KEYRING:} caches are read through the system GSS-API.
  *
- * @param location   the file the cache lives in
+ * @param name       the cache, e.g. {@code DIR:/run/user/1000/krb5cc} and where that name came from
+ * @param file       the file the JDK reads the tickets from; empty when only the system GSS-API can read them
  * @param principal  the default client principal, e.g. {@code alice@EXAMPLE.TEST}
  * @param tgtExpires when the cache's TGT for the principal's realm expires, if it has one
  */
-public record TicketCache(Path location, String principal, Optional<Instant> tgtExpires) {
+public record TicketCache(CacheName name, Optional<Path> file, String principal, Optional<Instant> tgtExpires) {
 
     /** Whether the cache holds a TGT that is still valid at {@code now}. */
     public boolean hasCurrentTgt(Instant now) {
         return tgtExpires.map(now::isBefore).orElse(false);
     }
 
-    /**
-     * Finds the cache the way MIT Kerberos does: {@code KRB5CCNAME} ({@code FILE:} caches only, as the JDK reads
-     * nothing else), then {@code /tmp/krb5cc_<uid>}.
-     */
-    public static Path defaultLocation(Map<String, String> env) throws UnsupportedCacheException {
-        String name = env.get("KRB5CCNAME");
-        if (name == null || name.isBlank()) {
-            return Path.of("/tmp/krb5cc_" + new com.sun.security.auth.module.UnixSystem().getUid());
-        }
-        if (name.startsWith("FILE:")) {
-            return Path.of(name.substring("FILE:".length()));
-        }
-        int colon = name.indexOf(':');
-        if (colon > 0 && !name.startsWith("/")) {
-            throw new UnsupportedCacheException("KRB5CCNAME=" + name + " is a " + name.substring(0, colon)
-                    + " cache; the plugin reads FILE caches only: run `KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u) kinit`");
-        }
-        return Path.of(name);
+    /** The default cache of this process's user (see {@link CacheName#resolve}). */
+    public static CacheName defaultName(Map<String, String> env) throws CacheName.InvalidCacheName {
+        return CacheName.resolve(env, new com.sun.security.auth.module.UnixSystem().getUid());
     }
 
-    /** Reads the cache at {@code location}; empty when there is no such file. */
-    public static Optional<TicketCache> read(Path location) throws IOException {
+    /**
+     * Reads the cache {@code name}; empty when a FILE or DIR cache has no such file. A KCM or KEYRING cache without a
+     * usable ticket is an {@link IOException} with the system library's reason.
+     */
+    public static Optional<TicketCache> read(CacheName name) throws IOException, CacheName.InvalidCacheName {
+        switch (name.type()) {
+            case "FILE":
+                return readFile(name, Path.of(name.residual()));
+            case "DIR":
+                return readFile(name, primaryFile(name));
+            case "KCM":
+            case "KEYRING":
+                NativeCredential credential = NativeCredential.acquire(name);
+                return Optional.of(new TicketCache(name, Optional.empty(), credential.principal(),
+                        Optional.of(Instant.now().plusSeconds(credential.remainingSeconds()))));
+            case "MEMORY":
+                throw new CacheName.InvalidCacheName("the Kerberos ticket cache " + name.describe() + " lives "
+                        + "only inside the process that made it: kinit into a FILE:, DIR:, KCM: or KEYRING: cache");
+            case "API":
+            case "MSLSA":
+                throw new CacheName.InvalidCacheName("the Kerberos ticket cache " + name.describe() + " exists "
+                        + "only on macOS or Windows: set KRB5CCNAME to a FILE:, DIR:, KCM: or KEYRING: cache");
+            default:
+                throw new CacheName.InvalidCacheName("the Kerberos ticket cache " + name.describe() + " has a type "
+                        + "MIT Kerberos does not know: use FILE:, DIR:, KCM: or KEYRING:");
+        }
+    }
+
+    /**
+     * The file of a {@code DIR:} collection's primary cache: {@code DIR::path} names one directly; {@code DIR:dir}
+     * means the {@code tkt...} file named on the first line of {@code dir/primary}, or {@code dir/tkt} when there is
+     * no primary file yet (MIT {@code cc_dir.c}, {@code dcc_resolve} and {@code read_primary_file}).
+     */
+    static Path primaryFile(CacheName name) throws IOException {
+        if (name.residual().startsWith(":")) {
+            return Path.of(name.residual().substring(1));
+        }
+        Path dir = Path.of(name.residual());
+        Path primary = dir.resolve("primary");
+        if (!Files.isRegularFile(primary)) {
+            return dir.resolve("tkt");
+        }
+        String first = Files.readAllLines(primary).stream().findFirst().orElse("");
+        if (!first.startsWith("tkt") || first.contains("/") || first.contains("\\")) {
+            throw new IOException(primary + " does not name a tkt... file of the collection");
+        }
+        return dir.resolve(first);
+    }
+
+    /** Reads the cache file at {@code location}; empty when there is no such file. */
+    private static Optional<TicketCache> readFile(CacheName name, Path location) throws IOException {
         if (!Files.isRegularFile(location)) {
             return Optional.empty();
         }
         try (InputStream in = Files.newInputStream(location)) {
-            return Optional.of(parse(location, new DataInputStream(new java.io.BufferedInputStream(in))));
+            return Optional.of(parse(name, location, new DataInputStream(new java.io.BufferedInputStream(in))));
         }
     }
 
-    private static TicketCache parse(Path location, DataInputStream in) throws IOException {
+    private static TicketCache parse(CacheName name, Path location, DataInputStream in) throws IOException {
         int version = in.readUnsignedShort();
         if (version != 0x0503 && version != 0x0504) {
             throw new IOException("credential cache " + location + " has format 0x" + Integer.toHexString(version)
@@ -98,7 +136,7 @@ public record TicketCache(Path location, String principal, Optional<Instant> tgt
                 }
             }
         }
-        return new TicketCache(location, defaultPrincipal, tgtExpires);
+        return new TicketCache(name, Optional.of(location), defaultPrincipal, tgtExpires);
     }
 
     /** Returns {full name, realm}. */
@@ -143,13 +181,6 @@ public record TicketCache(Path location, String principal, Optional<Instant> tgt
         for (int i = 0; i < count; i++) {
             in.readUnsignedShort();
             skipCounted(in);
-        }
-    }
-
-    /** The cache named by {@code KRB5CCNAME} is of a kind the JDK cannot read. */
-    public static final class UnsupportedCacheException extends Exception {
-        public UnsupportedCacheException(String message) {
-            super(message);
         }
     }
 }

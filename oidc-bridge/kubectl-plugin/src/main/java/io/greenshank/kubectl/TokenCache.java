@@ -27,13 +27,23 @@ public final class TokenCache {
         this.dir = dir;
     }
 
-    /** {@code ~/.kube/cache/greenshank}, or {@code GREENSHANK_CACHE_DIR}. */
+    /**
+     * {@code GREENSHANK_CACHE_DIR}, else {@code $HOME/.kube/cache/greenshank} beside kubectl's own cache. The
+     * environment's {@code HOME}, not {@code user.home}: the JVM takes that from the passwd entry, which differs
+     * from {@code HOME} under sudo, in containers and in CI. Tokens an older plugin cached under the passwd home are
+     * ignored, not migrated: the next kubectl call costs one login, and a copied refresh token would be one more
+     * place a credential lingers.
+     */
     public static Path defaultDir(Map<String, String> env) {
         String override = env.get("GREENSHANK_CACHE_DIR");
         if (override != null && !override.isBlank()) {
             return Path.of(override);
         }
-        return Path.of(System.getProperty("user.home"), ".kube", "cache", "greenshank");
+        String home = env.get("HOME");
+        if (home == null || home.isBlank()) {
+            home = System.getProperty("user.home");
+        }
+        return Path.of(home, ".kube", "cache", "greenshank");
     }
 
     public Path dir() {

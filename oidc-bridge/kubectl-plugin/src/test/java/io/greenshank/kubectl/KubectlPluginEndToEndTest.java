@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.greenshank.kubectl.testing.Hs256;
 import io.greenshank.kubectl.testing.Kubectl;
 import io.greenshank.kubectl.testing.PluginInstall;
+import io.greenshank.kubectl.testing.PluginPeers;
 import io.greenshank.kubectl.testing.TestApiServer;
 import io.greenshank.kubectl.testing.TestTokenEndpoint;
 import io.greenshank.testing.kerberos.MitKdc;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * bearer token's signature and claims.
  */
 class KubectlPluginEndToEndTest {
+    static PluginPeers peers;
     static MitKdc kdc;
     static Path work;
     static SelfSignedTls tls;
@@ -45,27 +47,23 @@ class KubectlPluginEndToEndTest {
 
     @BeforeAll
     static void startPeers() throws Exception {
-        kdc = MitKdc.shared();
+        peers = PluginPeers.start("greenshank-plugin-e2e-");
+        kdc = peers.kdc();
+        work = peers.work();
+        tls = peers.tls();
+        signer = peers.signer();
+        bridge = peers.bridge();
+        api = peers.api();
+        plugin = peers.plugin();
         kdc.addUser("alice", "alice-pw-1");
         aliceCcache = kdc.kinit("alice", "alice-pw-1");
-        work = Files.createTempDirectory("greenshank-plugin-e2e-");
-        tls = SelfSignedTls.create(work);
-        signer = new Hs256(("test-key-" + System.nanoTime()).getBytes());
-        bridge = new TestTokenEndpoint(tls, kdc.serviceKeytab(), kdc.servicePrincipal(), signer, "kubectl");
         bridge.addPassword("bob", "bob-pw-1");
-        api = new TestApiServer(tls, token -> signer.verify(token).filter(c ->
-                bridge.issuer().equals(c.get("iss")) && "kubectl".equals(c.get("aud"))
-                        && ((Number) c.get("exp")).longValue() > Instant.now().getEpochSecond()));
-        plugin = PluginInstall.into(work.resolve("bin"));
     }
 
     @AfterAll
     static void stopPeers() {
-        if (api != null) {
-            api.close();
-        }
-        if (bridge != null) {
-            bridge.close();
+        if (peers != null) {
+            peers.close();
         }
     }
 
@@ -161,13 +159,13 @@ class KubectlPluginEndToEndTest {
         PluginInstall.Result result = plugin.run(args("get-token"), execInfo(env(noCache), ExecInfo.V1));
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stdout()).isEmpty();
-        assertThat(result.stderr()).contains("no Kerberos ticket: run kinit");
+        assertThat(result.stderr()).contains("no Kerberos ticket in FILE:" + noCache + " (from KRB5CCNAME): run kinit");
 
         Path kubeconfig = Kubectl.kubeconfig(work.resolve("kubeconfig-nokinit"), api.url(), tls.caPem(),
                 plugin.launcher(), args("get-token"), Map.of());
         String[] kubectl = Kubectl.run(kubeconfig, env(noCache), "get", "--raw", "/api");
         assertThat(kubectl[0]).isNotEqualTo("0");
-        assertThat(kubectl[2]).contains("no Kerberos ticket: run kinit");
+        assertThat(kubectl[2]).contains("no Kerberos ticket in FILE:" + noCache);
     }
 
     @Test

@@ -133,6 +133,18 @@ public interface ProfilesConfig {
 
         /** Trusted token issuers, by a name of your choice: {@code greenshank.profiles.authn.jwt.<name>.*}. */
         Map<String, JwtIssuer> jwt();
+
+        Delegation delegation();
+    }
+
+    /** Workloads that may call on behalf of users (see CallerResolver); off unless the sidecar guards the port. */
+    interface Delegation {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The central dashboard's service account (Delegation.CENTRAL_DASHBOARD). */
+        @WithDefault("cluster.local/ns/kubeflow/sa/centraldashboard")
+        List<String> principals();
     }
 
     interface JwtIssuer {

@@ -14,6 +14,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import io.greenshank.profiles.authn.BearerOrMeshAuthenticator;
 import io.greenshank.profiles.authn.CallerAuthenticator;
+import io.greenshank.profiles.authn.CallerResolver;
+import io.greenshank.profiles.authn.Delegation;
 import io.greenshank.profiles.authn.MeshHeaderAuthenticator;
 import io.greenshank.profiles.cache.ClusterCache;
 import io.greenshank.profiles.cache.SubjectKeys;
@@ -97,11 +99,21 @@ public class ProfilesRuntime {
     @Produces
     @Singleton
     @Startup
-    CallerAuthenticator authenticator() {
+    CallerResolver callers() {
+        ProfilesConfig.Authn a = config.authn();
+        IdentityHeaders headers = new IdentityHeaders(a.userIdHeader(), a.groupsHeader(), a.userIdPrefix().orElse(""));
+        Delegation delegation = new Delegation(a.delegation().enabled(), new HashSet<>(a.delegation().principals()));
+        if (delegation.enabled()) {
+            LOG.warnf("delegation on: %s may read the sharing API and create profiles for the users they name; this "
+                    + "is safe only if the API port is reachable solely through its Istio sidecar", delegation.principals());
+        }
+        return new CallerResolver(authenticator(headers), delegation, headers, registry);
+    }
+
+    private CallerAuthenticator authenticator(IdentityHeaders headers) {
         ProfilesConfig.Authn a = config.authn();
         Optional<CallerAuthenticator> mesh = a.trustedPrincipals().filter(l -> !l.isEmpty())
-                .map(p -> new MeshHeaderAuthenticator(new HashSet<>(p),
-                        new IdentityHeaders(a.userIdHeader(), a.groupsHeader(), a.userIdPrefix().orElse(""))));
+                .map(p -> new MeshHeaderAuthenticator(new HashSet<>(p), headers));
         Optional<CallerAuthenticator> bearer = Optional.empty();
         if (!a.jwt().isEmpty()) {
             List<TrustedIssuer> issuers = a.jwt().entrySet().stream().map(e -> trustedIssuer(e.getKey(), e.getValue())).toList();

@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * Trusts the user-id header only on requests that provably came through the mesh from a configured principal:
- * the sidecar in front of this service terminates mTLS and writes {@code x-forwarded-client-cert} with the peer's
- * SPIFFE id (Istio's default {@code SANITIZE_SET} replaces anything a client sent), and the last element must name
+ * the sidecar in front of this service terminates mTLS and appends the peer's SPIFFE id to
+ * {@code x-forwarded-client-cert} (Istio's inbound {@code APPEND_FORWARD}; on a connection without a client certificate
+ * Envoy removes the header), so only the last element is the sidecar's own word, and it must name
  * one of the trusted principals (normally the ingress gateway, which sets the header after authenticating the user).
  * This is only sound when the service is reachable solely through its sidecar (STRICT mTLS).
  */
@@ -29,14 +30,19 @@ public final class MeshHeaderAuthenticator implements CallerAuthenticator {
         this.headers = headers;
     }
 
+    /** The SPIFFE id of the last XFCC element (the hop this service's sidecar saw); empty if absent or malformed. */
+    static Optional<SpiffeId> lastHopPeer(CallerRequest request) {
+        return request.header(XFCC)
+                .flatMap(ForwardedClientCert::parse)
+                .flatMap(ForwardedClientCert::lastPeerUri)
+                .flatMap(SpiffeId::parse);
+    }
+
     @Override
     public Identity authenticate(CallerRequest request) {
         String userValue = request.header(headers.userHeader())
                 .orElseThrow(() -> new AuthenticationException("no bearer token and no " + headers.userHeader() + " header"));
-        SpiffeId peer = request.header(XFCC)
-                .flatMap(ForwardedClientCert::parse)
-                .flatMap(ForwardedClientCert::lastPeerUri)
-                .flatMap(SpiffeId::parse)
+        SpiffeId peer = lastHopPeer(request)
                 .orElseThrow(() -> new AuthenticationException(headers.userHeader()
                         + " header is trusted only from the mesh: no verifiable " + XFCC + " peer"));
         if (!trustedPrincipals.contains(peer.principal())) {

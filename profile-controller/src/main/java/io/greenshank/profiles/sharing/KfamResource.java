@@ -1,8 +1,10 @@
 package io.greenshank.profiles.sharing;
 
 import io.greenshank.identity.Identity;
-import io.greenshank.profiles.authn.CallerAuthenticator;
+import io.greenshank.profiles.authn.AuthenticationException;
+import io.greenshank.profiles.authn.Caller;
 import io.greenshank.profiles.authn.CallerRequest;
+import io.greenshank.profiles.authn.CallerResolver;
 import io.greenshank.profiles.crd.Profile;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -36,12 +38,22 @@ public class KfamResource {
     @Inject
     SharingService sharing;
     @Inject
-    CallerAuthenticator authenticator;
+    CallerResolver callers;
     @Context
     HttpHeaders headers;
 
+    private Caller resolve() {
+        return callers.resolve(new CallerRequest(headers::getHeaderString));
+    }
+
+    /** For calls that change bindings or delete: a person, never a delegate speaking for nobody. */
     private Identity caller() {
-        return authenticator.authenticate(new CallerRequest(headers::getHeaderString));
+        Caller c = resolve();
+        if (c instanceof Caller.Person p) {
+            return p.identity();
+        }
+        throw new AuthenticationException(((Caller.Delegate) c).peer().principal() + " may only read and create "
+                + "profiles on a user's behalf; for this call it must forward the user's identity header");
     }
 
     @GET
@@ -54,8 +66,12 @@ public class KfamResource {
             @QueryParam("namespace") String namespace,
             @Parameter(description = "admin, edit or view (or kubeflow-admin / kubeflow-edit / kubeflow-view)")
             @QueryParam("role") String role) {
-        Identity who = caller();
-        return new BindingEntries(sharing.list(who, blankToEmpty(user), blankToEmpty(namespace), blankToEmpty(role)));
+        Caller c = resolve();
+        if (c instanceof Caller.Person p) {
+            return new BindingEntries(sharing.list(p.identity(), blankToEmpty(user), blankToEmpty(namespace),
+                    blankToEmpty(role)));
+        }
+        return new BindingEntries(sharing.listForDelegate(blankToEmpty(user), blankToEmpty(namespace), blankToEmpty(role)));
     }
 
     @POST
@@ -79,7 +95,14 @@ public class KfamResource {
     @Path("/role/clusteradmin")
     @Operation(summary = "Whether a user is a cluster admin (the caller, or anyone when the caller is an admin)")
     public boolean isClusterAdmin(@QueryParam("user") String user) {
-        Identity who = caller();
+        Caller c = resolve();
+        if (c instanceof Caller.Delegate d) {
+            if (user == null || user.isBlank()) {
+                throw SharingException.badRequest(d.peer().principal() + " must name the user (?user=) it asks about");
+            }
+            return sharing.isClusterAdmin(user);
+        }
+        Identity who = ((Caller.Person) c).identity();
         if (user == null || user.isBlank() || user.equalsIgnoreCase(who.user())) {
             return sharing.isClusterAdmin(who);
         }
@@ -93,7 +116,9 @@ public class KfamResource {
     @Path("/profiles")
     @Operation(summary = "Create a profile; for someone else only as a cluster admin")
     public Response createProfile(Profile profile) {
-        Profile created = sharing.createProfile(caller(), profile);
+        Caller c = resolve();
+        Profile created = c instanceof Caller.Delegate d ? sharing.createProfileFor(d.peer(), profile)
+                : sharing.createProfile(((Caller.Person) c).identity(), profile);
         return Response.ok(created).build();
     }
 

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.greenshank.identity.Identity;
+import io.greenshank.identity.SpiffeId;
 import io.greenshank.profiles.cache.ClusterCache;
 import io.greenshank.profiles.cache.SubjectKeys;
 import io.greenshank.profiles.crd.Profile;
@@ -100,6 +101,20 @@ public final class SharingService {
      * for a cluster admin, and, when one namespace is asked for, those in a namespace RBAC lets them manage.
      */
     public List<Binding> list(Identity who, Optional<String> user, Optional<String> namespace, Optional<String> role) {
+        return list(Optional.of(who), isClusterAdmin(who), user, namespace, role);
+    }
+
+    /**
+     * A delegate's read: every binding matching the filters, as the central dashboard needs to list a namespace's
+     * contributors without naming a user (api_workgroup.ts {@code getContributors}: {@code readBindings(undefined,
+     * namespace)}). Read-only: a delegate never changes bindings.
+     */
+    public List<Binding> listForDelegate(Optional<String> user, Optional<String> namespace, Optional<String> role) {
+        return list(Optional.empty(), true, user, namespace, role);
+    }
+
+    private List<Binding> list(Optional<Identity> caller, boolean admin, Optional<String> user, Optional<String> namespace,
+            Optional<String> role) {
         Optional<ContributorRole> roleFilter = Optional.empty();
         if (role.isPresent()) {
             roleFilter = Optional.of(ContributorRole.parse(role.get())
@@ -108,35 +123,33 @@ public final class SharingService {
         Stream<RoleBinding> candidates;
         if (user.isPresent()) {
             List<RoleBinding> found = new ArrayList<>(cache.roleBindingsOf(keys.userKey(user.get())));
-            if (keys.sameUser(user.get(), who.user())) {
-                who.groups().forEach(g -> found.addAll(cache.roleBindingsOf(keys.groupKey(g))));
-            }
+            caller.filter(who -> keys.sameUser(user.get(), who.user()))
+                    .ifPresent(who -> who.groups().forEach(g -> found.addAll(cache.roleBindingsOf(keys.groupKey(g)))));
             candidates = found.stream();
         } else if (namespace.isPresent()) {
             candidates = cache.roleBindingsIn(namespace.get()).stream();
         } else {
             candidates = cache.profileNames().stream().flatMap(ns -> cache.roleBindingsIn(ns).stream());
         }
-        boolean admin = isClusterAdmin(who);
         Map<String, Boolean> manageable = new LinkedHashMap<>();
         Optional<ContributorRole> rf = roleFilter;
         return candidates
                 .filter(rb -> namespace.map(ns -> ns.equals(rb.getMetadata().getNamespace())).orElse(true))
                 .flatMap(rb -> toBindings(rb).stream())
-                .filter(b -> user.map(u -> isUserOrCallerGroup(b.subject(), u, who)).orElse(true))
+                .filter(b -> user.map(u -> isUserOrCallerGroup(b.subject(), u, caller)).orElse(true))
                 .filter(b -> rf.map(r -> r.shortName().equals(b.roleRef().getName())).orElse(true))
-                .filter(b -> admin || isSubject(who, b.subject()) || manageable.computeIfAbsent(b.referredNamespace(),
-                        ns -> cache.profile(ns).map(p -> owns(who, p)
-                                || (namespace.isPresent() && mayManageContributors(who, p))).orElse(false)))
+                .filter(b -> admin || caller.map(who -> isSubject(who, b.subject())
+                        || manageable.computeIfAbsent(b.referredNamespace(), ns -> cache.profile(ns).map(p -> owns(who, p)
+                                || (namespace.isPresent() && mayManageContributors(who, p))).orElse(false))).orElse(false))
                 .distinct()
                 .toList();
     }
 
-    private boolean isUserOrCallerGroup(Subject s, String user, Identity who) {
+    private boolean isUserOrCallerGroup(Subject s, String user, Optional<Identity> caller) {
         if ("User".equals(s.getKind())) {
             return keys.sameUser(s.getName(), user);
         }
-        return keys.sameUser(user, who.user()) && who.inGroup(s.getName());
+        return caller.map(who -> keys.sameUser(user, who.user()) && who.inGroup(s.getName())).orElse(false);
     }
 
     /** A RoleBinding as KFAM bindings: one per person-subject, if it grants a Kubeflow role in a profile namespace. */
@@ -159,7 +172,8 @@ public final class SharingService {
     private static boolean managed(RoleBinding rb) {
         Map<String, String> a = rb.getMetadata().getAnnotations();
         return ManagedNames.OWNER_ROLE_BINDING.equals(rb.getMetadata().getName())
-                || (a != null && a.containsKey(ManagedNames.USER_ANNOTATION) && a.containsKey(ManagedNames.ROLE_ANNOTATION));
+                || (a != null && a.containsKey(ManagedNames.USER_ANNOTATION) && a.containsKey(ManagedNames.ROLE_ANNOTATION)
+                && rb.getSubjects().size() == 1);
     }
 
     // ---- adding and removing contributors ------------------------------------------------------------------------
@@ -231,6 +245,11 @@ public final class SharingService {
             if (ManagedNames.OWNER_ROLE_BINDING.equals(rb.getMetadata().getName())) {
                 throw SharingException.conflict("binding " + rb.getMetadata().getName() + " is the profile owner's; "
                         + "change spec.owner of the profile instead");
+            }
+            if (rb.getSubjects().size() > 1) {
+                throw SharingException.conflict("binding " + rb.getMetadata().getName() + " in " + c.namespace()
+                        + " grants " + rb.getSubjects().size() + " subjects; removing it would remove the others too: "
+                        + "edit it with kubectl");
             }
             if (!managed(rb)) {
                 throw SharingException.conflict("binding " + rb.getMetadata().getName() + " in " + c.namespace()
@@ -330,8 +349,9 @@ public final class SharingService {
                 .filter(r -> r != ContributorRole.ADMIN)
                 .orElseThrow(() -> SharingException.badRequest("RoleRef.name must be edit or view (kubeflow-edit or "
                         + "kubeflow-view), not '" + b.roleRef().getName() + "'; the admin role belongs to the profile owner"));
-        return new Contributor(new Subject(ManagedNames.RBAC_GROUP, kind, person.getName().trim(), null),
-                b.referredNamespace(), role);
+        String name = person.getName().trim();
+        return new Contributor(new Subject(ManagedNames.RBAC_GROUP, kind, "User".equals(kind) ? keys.normalizeUser(name) : name,
+                null), b.referredNamespace(), role);
     }
 
     private Profile profileOrThrow(String name) {
@@ -342,6 +362,29 @@ public final class SharingService {
 
     /** Creates a profile; anyone for themselves, only a cluster admin for someone else. */
     public Profile createProfile(Identity who, Profile requested) {
+        ProfileSpec spec = validProfile(requested);
+        boolean forSelf = "User".equals(spec.owner().getKind()) && keys.sameUser(spec.owner().getName(), who.user());
+        if (!forSelf && !isClusterAdmin(who)) {
+            throw SharingException.forbidden(who.user() + " may create a profile only for themselves; creating one for "
+                    + spec.owner().getName() + " needs a cluster admin");
+        }
+        return writeProfile(who.user(), requested, spec);
+    }
+
+    /**
+     * A delegate creates a profile for the user its request names as owner, as the dashboard's registration does
+     * (api_workgroup.ts {@code POST /create}: owner {@code {kind: 'User', name}}); a group owner needs a person.
+     */
+    public Profile createProfileFor(SpiffeId delegate, Profile requested) {
+        ProfileSpec spec = validProfile(requested);
+        if (!"User".equals(spec.owner().getKind())) {
+            throw SharingException.forbidden(delegate.principal() + " may create profiles only for a User owner, not "
+                    + spec.owner().getKind() + " " + spec.owner().getName() + "; a cluster admin can");
+        }
+        return writeProfile(delegate.principal() + " (delegated)", requested, spec);
+    }
+
+    private ProfileSpec validProfile(Profile requested) {
         if (requested == null || requested.getMetadata() == null || requested.getMetadata().getName() == null) {
             throw SharingException.badRequest("profile needs metadata.name");
         }
@@ -356,11 +399,25 @@ public final class SharingService {
         if (!"User".equals(spec.owner().getKind()) && !"Group".equals(spec.owner().getKind())) {
             throw SharingException.badRequest("spec.owner.kind must be User or Group");
         }
-        boolean forSelf = "User".equals(spec.owner().getKind()) && keys.sameUser(spec.owner().getName(), who.user());
-        if (!forSelf && !isClusterAdmin(who)) {
-            throw SharingException.forbidden(who.user() + " may create a profile only for themselves; creating one for "
-                    + spec.owner().getName() + " needs a cluster admin");
+        if ("User".equals(spec.owner().getKind())) {
+            String owner = keys.normalizeUser(spec.owner().getName().trim());
+            spec = new ProfileSpec(new Subject(spec.owner().getApiGroup(), "User", owner, spec.owner().getNamespace()),
+                    spec.resourceQuotaSpec(), spec.plugins());
         }
+        return spec;
+    }
+
+    /** Refuses a namespace someone else owns up front, by the reconciler's rule, rather than leaving a blocked Profile. */
+    private Profile writeProfile(String actor, Profile requested, ProfileSpec spec) {
+        String name = requested.getMetadata().getName();
+        cache.namespace(name).ifPresent(ns -> {
+            Map<String, String> a = ns.getMetadata().getAnnotations();
+            String owner = a == null ? null : a.get(ManagedNames.OWNER_ANNOTATION);
+            if (!spec.owner().getName().equals(owner)) {
+                throw SharingException.conflict("namespace " + name + " already exists and belongs to "
+                        + (owner == null ? "someone else (no owner annotation)" : owner) + "; choose another name");
+            }
+        });
         Profile p = new Profile(name, spec);
         if (requested.getMetadata().getLabels() != null) {
             p.getMetadata().setLabels(requested.getMetadata().getLabels());
@@ -370,7 +427,7 @@ public final class SharingService {
         }
         try {
             Profile created = client.resource(p).create();
-            LOG.infof("%s created profile %s for %s", who.user(), name, spec.owner().getName());
+            LOG.infof("%s created profile %s for %s", actor, name, spec.owner().getName());
             return created;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {

@@ -22,7 +22,10 @@ public class HttpsIdpResource implements QuarkusTestResourceLifecycleManager {
     static final String BEARER = "projected-sa-token-for-kfam-test";
     static final String UNTRUSTED = "https://untrusted.test";
 
+    static final String ROTATED_BEARER = "rotated-projected-sa-token";
+
     private IssuerServer server;
+    private IssuerServer rotating;
 
     @Override
     public Map<String, String> start() {
@@ -48,6 +51,25 @@ public class HttpsIdpResource implements QuarkusTestResourceLifecycleManager {
             config.put(p + "untrusted.issuer", UNTRUSTED);
             config.put(p + "untrusted.audiences", "kubeflow");
             config.put(p + "untrusted.jwks-uri", server.jwksUri());
+            // "rotating": its CA file first holds another authority's certificate and its token file a token the
+            // server refuses; HttpsIssuerTest rewrites both on disk and the running service picks them up.
+            Path rotDir = Files.createDirectories(dir.resolve("rotating"));
+            rotating = IssuerServer.serving(new JWKSet(key.toPublicJWK()).toString()).jwksPath("/openid/v1/jwks")
+                    .tls(SelfSignedTls.create(rotDir)).start();
+            rotating.requireBearer(ROTATED_BEARER);
+            Path rotCa = dir.resolve("rotating-ca.pem");
+            Files.copy(server.caFile(), rotCa);
+            Path rotToken = dir.resolve("rotating-token");
+            Files.writeString(rotToken, "expired-projected-sa-token\n");
+            config.put(p + "rotating.issuer", rotating.issuer());
+            config.put(p + "rotating.audiences", "kubeflow");
+            config.put(p + "rotating.jwks-uri", rotating.jwksUri());
+            config.put(p + "rotating.ca-file", rotCa.toString());
+            config.put(p + "rotating.bearer-token-file", rotToken.toString());
+            config.put("test.rotating.url", rotating.issuer());
+            config.put("test.rotating.ca-file", rotCa.toString());
+            config.put("test.rotating.right-ca", rotating.caFile().toString());
+            config.put("test.rotating.token-file", rotToken.toString());
             config.put("test.https-idp.url", server.issuer());
             config.put("test.https-idp.key-file", keyFile.toString());
             return config;
@@ -60,6 +82,9 @@ public class HttpsIdpResource implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         if (server != null) {
             server.close();
+        }
+        if (rotating != null) {
+            rotating.close();
         }
     }
 }

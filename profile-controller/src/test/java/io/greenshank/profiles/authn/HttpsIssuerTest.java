@@ -2,6 +2,7 @@ package io.greenshank.profiles.authn;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -14,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -61,5 +63,43 @@ class HttpsIssuerTest {
                 .contains("configure the issuer's CA file (PEM)").doesNotContain(HttpsIdpResource.BEARER);
         String issuer = ConfigProvider.getConfig().getValue("test.https-idp.url", String.class);
         assertThat(ready).contains("\"jwtKeys " + issuer + "\": \"ready\"");
+    }
+
+    @Test
+    void a_rotated_ca_file_and_bearer_token_file_are_picked_up_without_a_restart() throws Exception {
+        var config = ConfigProvider.getConfig();
+        String issuer = config.getValue("test.rotating.url", String.class);
+        String readiness = "jwtKeys " + issuer;
+        given().header("Authorization", "Bearer " + token(issuer, "alice@example.com")).get("/kfam/v1/bindings")
+                .then().statusCode(401).body("error", containsString("keys_unavailable"));
+        assertThat(readyData(readiness)).contains("TLS handshake refused");
+
+        // the CA bundle is rotated on disk (a Secret or ConfigMap volume update)
+        Path caFile = Path.of(config.getValue("test.rotating.ca-file", String.class));
+        Files.copy(Path.of(config.getValue("test.rotating.right-ca", String.class)), caFile,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // now TLS is trusted, and the server refuses the stale token instead
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            given().header("Authorization", "Bearer " + token(issuer, "alice@example.com")).get("/kfam/v1/bindings");
+            assertThat(readyData(readiness)).contains("bearer token was refused").doesNotContain("TLS handshake");
+        });
+
+        // the kubelet rotates the projected token
+        Files.writeString(Path.of(config.getValue("test.rotating.token-file", String.class)),
+                HttpsIdpResource.ROTATED_BEARER);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            given().header("Authorization", "Bearer " + token(issuer, "alice@example.com")).get("/kfam/v1/bindings")
+                    .then().statusCode(200);
+            assertThat(readyData(readiness)).isEqualTo("ready");
+        });
+    }
+
+    /** The readiness check's data entry {@code key}, as /q/health/ready reports it. */
+    static String readyData(String key) {
+        java.util.List<java.util.Map<String, Object>> checks = given().get("/q/health/ready").then().extract()
+                .jsonPath().getList("checks");
+        return checks.stream().filter(c -> "profile-controller".equals(c.get("name")))
+                .map(c -> (java.util.Map<?, ?>) c.get("data")).map(d -> String.valueOf(d.get(key)))
+                .findFirst().orElse("no profile-controller check");
     }
 }

@@ -9,16 +9,16 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** A controller wired to its own embedded API server, the way the application wires it, minus CDI. */
-final class ControllerHarness implements AutoCloseable {
+public final class ControllerHarness implements AutoCloseable {
 
-    final EmbeddedApiServer api;
-    final KubernetesClient client;
-    final ClusterCache cache;
+    public final EmbeddedApiServer api;
+    public final KubernetesClient client;
+    public final ClusterCache cache;
     final ProfileController controller;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final ControllerMetrics metrics;
 
-    ControllerHarness(ControllerSettings settings) {
+    public ControllerHarness(ControllerSettings settings) {
         this(EmbeddedApiServer.start(), settings);
     }
 

@@ -255,6 +255,13 @@ class KfamApiTest {
         assertThat(contributorBindings("team-c")).extracting(rb -> rb.getMetadata().getName()).doesNotHaveDuplicates().hasSize(2);
         as("cat@example.com").body(binding("User", "Dee@Example.com", "team-c", "kubeflow-view")).post("/kfam/v1/bindings").then().statusCode(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> contributorBindings("team-c").size() == 3);
+        // One rule for mixed case: an address is written lower-cased, in RBAC and in the Istio policy alike.
+        RoleBinding dee = contributorBindings("team-c").stream()
+                .filter(rb -> rb.getMetadata().getName().startsWith("user-dee-")).findFirst().orElseThrow();
+        assertThat(dee.getSubjects()).extracting(Subject::getName).containsExactly("dee@example.com");
+        assertThat(dee.getMetadata().getAnnotations()).containsEntry("user", "dee@example.com");
+        assertThat(policy("team-c", dee.getMetadata().getName()).toString()).contains("dee@example.com")
+                .doesNotContain("Dee@Example.com");
         as("CAT@example.com").body(binding("User", "dee@example.com", "team-c", "kubeflow-view")).post("/kfam/v1/bindings").then().statusCode(200);
         assertThat(contributorBindings("team-c")).hasSize(3);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -306,6 +313,24 @@ class KfamApiTest {
         as("max@example.com").body(binding("User", "manual@example.com", "team-m", "kubeflow-view"))
                 .delete("/kfam/v1/bindings").then().statusCode(409).body("error", containsString("by hand"));
         assertThat(k.rbac().roleBindings().inNamespace("team-m").withName("by-hand").get()).isNotNull();
+    }
+
+    @Test
+    void aBindingWithSeveralSubjectsIsListedPerPersonAndNeverRemovedForOne() {
+        profileReady("team-s", "sam@example.com");
+        // Kubeflow's annotations, but two people in one binding, as written by hand
+        k.rbac().roleBindings().inNamespace("team-s").resource(new RoleBindingBuilder().withNewMetadata().withName("pair")
+                .withAnnotations(Map.of("user", "s1@example.com", "role", "edit")).endMetadata()
+                .withRoleRef(new RoleRef("rbac.authorization.k8s.io", "ClusterRole", "kubeflow-edit"))
+                .withSubjects(new Subject("rbac.authorization.k8s.io", "User", "s1@example.com", null),
+                        new Subject("rbac.authorization.k8s.io", "User", "s2@example.com", null)).build()).create();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                as("sam@example.com").get("/kfam/v1/bindings?namespace=team-s&role=edit").then().statusCode(200)
+                        .body("bindings.user.name", org.hamcrest.Matchers.containsInAnyOrder("s1@example.com", "s2@example.com"))
+                        .body("bindings.status", org.hamcrest.Matchers.everyItem(equalTo("Unmanaged"))));
+        as("sam@example.com").body(binding("User", "s1@example.com", "team-s", "edit"))
+                .delete("/kfam/v1/bindings").then().statusCode(409).body("error", containsString("grants 2 subjects"));
+        assertThat(k.rbac().roleBindings().inNamespace("team-s").withName("pair").get().getSubjects()).hasSize(2);
     }
 
     @Test

@@ -292,6 +292,8 @@ final class Greenshank implements AutoCloseable {
             c.put("greenshank.policy.kubernetes.enabled", "true");
             c.put("greenshank.policy.kubernetes.batch-delay", "50ms");
             c.put("greenshank.policy.routes-file", routes.toString());
+            // the HTTP protocol's only source of the mesh peer; the test's sidecar appends XFCC as Istio's does
+            c.put("greenshank.authz.mesh.trust-forwarded-client-cert", "true");
             return c;
         }
 

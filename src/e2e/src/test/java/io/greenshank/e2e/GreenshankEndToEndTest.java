@@ -1,11 +1,5 @@
 package io.greenshank.e2e;
 
-import static io.greenshank.e2e.ExtAuthz.allowed;
-import static io.greenshank.e2e.ExtAuthz.deniedHeader;
-import static io.greenshank.e2e.ExtAuthz.deniedStatus;
-import static io.greenshank.e2e.ExtAuthz.reason;
-import static io.greenshank.e2e.ExtAuthz.upstreamHeaders;
-import static io.greenshank.e2e.ExtAuthz.upstreamRemoved;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,7 +13,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -48,8 +41,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Greenshank as one product: alice logs in at the bridge (LDAP password, then Kerberos), creates her profile through
  * the sharing API, the controller writes her namespace, RoleBinding and AuthorizationPolicy into the API server, and
- * the ext_authz sidecar — which learns policies only from that API server — lets her (and only her, then bob while
- * she shares with him) through to her notebook, with the identity header it injects being the only one upstream.
+ * authz-service — which learns policies only from that API server — lets her (and only her, then bob while she
+ * shares with him) through to her notebook. Every request goes through the Envoy model of her notebook's sidecar
+ * ({@link Sidecar}), over gRPC and HTTP ext_authz alike: the suite asserts what the notebook would receive (exactly one
+ * {@code kubeflow-userid}, the verified one) or what the client would be answered.
  *
  * <p>The methods are the steps of one story, in order; each asserts the state the previous ones built.
  */
@@ -65,7 +60,7 @@ class GreenshankEndToEndTest {
 
     Greenshank g;
     HttpClient http;
-    ExtAuthz extAuthz;
+    Sidecar sidecar;
     String aliceToken;
     String bobToken;
 
@@ -74,14 +69,14 @@ class GreenshankEndToEndTest {
         long t0 = System.nanoTime();
         g = Greenshank.start(Path.of("target/e2e").toAbsolutePath());
         http = g.http();
-        extAuthz = new ExtAuthz(g.authzGrpcPort);
+        sidecar = new Sidecar(g.authzGrpcPort, g.authzPort);
         System.out.printf("e2e: product up in %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, g.services());
     }
 
     @AfterAll
     void stopTheProduct() throws Exception {
-        if (extAuthz != null) {
-            extAuthz.close();
+        if (sidecar != null) {
+            sidecar.close();
         }
         if (g != null) {
             g.close();
@@ -128,12 +123,12 @@ class GreenshankEndToEndTest {
                 .inNamespace("alice").withName(name).get();
     }
 
-    /** The Check answer once the sidecar's policy informer has caught up with the API server (bounded). */
-    CheckResponse checkUntil(String token, boolean allowed) {
-        AtomicReference<CheckResponse> last = new AtomicReference<>();
+    /** What the sidecar does once authz-service's policy informer has caught up with the API server (bounded). */
+    Sidecar.Outcome getUntil(String token, boolean forwarded) {
+        AtomicReference<Sidecar.Outcome> last = new AtomicReference<>();
         await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last.set(extAuthz.check(token, NOTEBOOK));
-            return allowed(last.get()) == allowed;
+            last.set(sidecar.get(token, NOTEBOOK));
+            return last.get().grpc().forwarded() == forwarded && last.get().http().forwarded() == forwarded;
         });
         return last.get();
     }
@@ -204,30 +199,28 @@ class GreenshankEndToEndTest {
     @Test
     @Order(4)
     void aliceReachesHerNotebookWithTheUserHeaderInjectedAndSpoofedCopiesRemoved() {
-        CheckResponse r = checkUntil(aliceToken, true);
-        assertThat(upstreamHeaders(r)).containsEntry("kubeflow-userid", ALICE);
-        assertThat(upstreamRemoved(r)).doesNotContain("kubeflow-userid", "kubeflow-groups");
+        Sidecar.Outcome r = getUntil(aliceToken, true);
+        assertThat(r.upstreamUser()).isEqualTo(ALICE);
 
-        CheckResponse spoofed = extAuthz.check(aliceToken, NOTEBOOK,
-                Map.of("kubeflow-userid", BOB, "kubeflow-groups", "platform-admins"));
-        assertThat(allowed(spoofed)).isTrue();
-        assertThat(upstreamHeaders(spoofed)).containsEntry("kubeflow-userid", ALICE)
-                .doesNotContainValue(BOB).doesNotContainValue("platform-admins");
-        assertThat(upstreamRemoved(spoofed)).doesNotContain("kubeflow-userid", "kubeflow-groups");
+        // the client's copies, in any spelling, never reach the notebook; only the verified identity does
+        Sidecar.Outcome spoofed = sidecar.get(aliceToken, NOTEBOOK,
+                Map.of("kubeflow-userid", BOB, "Kubeflow-Groups", "platform-admins", "KUBEFLOW-USERID", BOB));
+        assertThat(spoofed.forwarded()).as("%s", spoofed).isTrue();
+        assertThat(spoofed.upstreamUser()).isEqualTo(ALICE);
+        assertThat(spoofed.upstreamGroups()).noneMatch(v -> v.contains("platform-admins"));
     }
 
     @Test
     @Order(5)
     void bobIsDeniedWithAReasonAndCannotShareAliceProfileWithHimself() throws Exception {
-        CheckResponse r = extAuthz.check(bobToken, NOTEBOOK);
-        assertThat(allowed(r)).isFalse();
-        assertThat(deniedStatus(r)).isEqualTo(403);
-        assertThat(reason(r)).isEqualTo("policy_no_match");
-        assertThat(r.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED.value());
+        Sidecar.Outcome r = sidecar.get(bobToken, NOTEBOOK);
+        assertThat(r.forwarded()).isFalse();
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.reason()).isEqualTo("policy_no_match");
 
-        CheckResponse spoofing = extAuthz.check(bobToken, NOTEBOOK, Map.of("kubeflow-userid", ALICE));
-        assertThat(deniedStatus(spoofing)).isEqualTo(403);
-        assertThat(reason(spoofing)).isEqualTo("policy_no_match");
+        Sidecar.Outcome spoofing = sidecar.get(bobToken, NOTEBOOK, Map.of("kubeflow-userid", ALICE));
+        assertThat(spoofing.status()).isEqualTo(403);
+        assertThat(spoofing.reason()).isEqualTo("policy_no_match");
 
         HttpResponse<String> selfShare = kfam("POST", "/kfam/v1/bindings", bobToken, binding(BOB, "kubeflow-edit"));
         assertThat(selfShare.statusCode()).as(selfShare.body()).isEqualTo(403);
@@ -256,9 +249,9 @@ class GreenshankEndToEndTest {
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(listed.body()).contains("\"name\":\"" + BOB + "\"").contains("\"RoleRef\":{\"kind\":\"ClusterRole\",\"name\":\"edit\"}");
 
-        CheckResponse bob = checkUntil(bobToken, true);
-        assertThat(upstreamHeaders(bob)).containsEntry("kubeflow-userid", BOB);
-        assertThat(allowed(extAuthz.check(aliceToken, NOTEBOOK))).isTrue();
+        Sidecar.Outcome bob = getUntil(bobToken, true);
+        assertThat(bob.upstreamUser()).isEqualTo(BOB);
+        assertThat(sidecar.get(aliceToken, NOTEBOOK).upstreamUser()).isEqualTo(ALICE);
     }
 
     @Test
@@ -272,10 +265,10 @@ class GreenshankEndToEndTest {
                 .inNamespace("alice").list().getItems()).extracting(p -> p.getMetadata().getName())
                 .containsExactly("ns-owner-access-istio");
 
-        CheckResponse bob = checkUntil(bobToken, false);
-        assertThat(deniedStatus(bob)).isEqualTo(403);
-        assertThat(reason(bob)).isEqualTo("policy_no_match");
-        assertThat(allowed(extAuthz.check(aliceToken, NOTEBOOK))).isTrue();
+        Sidecar.Outcome bob = getUntil(bobToken, false);
+        assertThat(bob.status()).isEqualTo(403);
+        assertThat(bob.reason()).isEqualTo("policy_no_match");
+        assertThat(sidecar.get(aliceToken, NOTEBOOK).upstreamUser()).isEqualTo(ALICE);
     }
 
     @Test
@@ -295,15 +288,14 @@ class GreenshankEndToEndTest {
         forged.sign(new RSASSASigner(attacker));
         String forgedToken = forged.serialize();
 
-        CheckResponse f = extAuthz.check(forgedToken, NOTEBOOK);
-        assertThat(deniedStatus(f)).isEqualTo(401);
-        assertThat(reason(f)).isEqualTo("signature_invalid");
-        assertThat(deniedHeader(f, "www-authenticate")).get().asString().startsWith("Bearer").contains("invalid_token");
+        Sidecar.Outcome f = sidecar.get(forgedToken, NOTEBOOK);
+        assertThat(f.status()).isEqualTo(401);
+        assertThat(f.reason()).isEqualTo("signature_invalid");
+        assertThat(f.clientHeader("www-authenticate")).get().asString().startsWith("Bearer").contains("invalid_token");
 
-        CheckResponse none = extAuthz.check(null, NOTEBOOK, Map.of("kubeflow-userid", ALICE));
-        assertThat(deniedStatus(none)).isEqualTo(401);
-        assertThat(reason(none)).isEqualTo("no_credentials");
-        assertThat(none.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED.value());
+        Sidecar.Outcome none = sidecar.get(null, NOTEBOOK, Map.of("kubeflow-userid", ALICE));
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.reason()).isEqualTo("no_credentials");
 
         assertThat(kfam("GET", "/kfam/v1/bindings?namespace=alice", forgedToken, null).statusCode()).isEqualTo(401);
         assertThat(kfam("GET", "/kfam/v1/bindings?namespace=alice", null, null).statusCode()).isEqualTo(401);
@@ -329,9 +321,9 @@ class GreenshankEndToEndTest {
         assertThat(claims.getStringListClaim("amr")).containsExactly("kerberos");
         assertThat(claims.getStringClaim("email")).isEqualTo(ALICE);
 
-        CheckResponse r = extAuthz.check(token, NOTEBOOK);
-        assertThat(allowed(r)).as(reason(r)).isTrue();
-        assertThat(upstreamHeaders(r)).containsEntry("kubeflow-userid", ALICE);
+        Sidecar.Outcome r = sidecar.get(token, NOTEBOOK);
+        assertThat(r.forwarded()).as("%s", r).isTrue();
+        assertThat(r.upstreamUser()).isEqualTo(ALICE);
     }
 
     @Test
@@ -343,9 +335,9 @@ class GreenshankEndToEndTest {
         assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("temporarily_unavailable");
         assertThat(r.body()).doesNotContain("access_token");
         // The sidecar and the sharing API need only the bridge's keys, never the directory.
-        CheckResponse alice = extAuthz.check(aliceToken, NOTEBOOK);
-        assertThat(allowed(alice)).isTrue();
-        assertThat(upstreamHeaders(alice)).containsEntry("kubeflow-userid", ALICE);
+        Sidecar.Outcome alice = sidecar.get(aliceToken, NOTEBOOK);
+        assertThat(alice.forwarded()).as("%s", alice).isTrue();
+        assertThat(alice.upstreamUser()).isEqualTo(ALICE);
         assertThat(kfam("GET", "/kfam/v1/bindings?namespace=alice", aliceToken, null).statusCode()).isEqualTo(200);
     }
 

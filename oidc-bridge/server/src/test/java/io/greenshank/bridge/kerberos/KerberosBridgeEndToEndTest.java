@@ -337,7 +337,8 @@ class KerberosBridgeEndToEndTest {
         PluginInstall.Result r = plugin.run(List.of("get-token", "--issuer", issuer(), "--certificate-authority",
                 KerberosTestProfile.bridgeCertificate().toString()), noTty);
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).contains("no Kerberos ticket: run kinit");
+        assertThat(r.stderr()).contains("no Kerberos ticket in FILE:" + work.resolve("no-ccache-here")
+                + " (from KRB5CCNAME): run kinit");
     }
 
     @Test

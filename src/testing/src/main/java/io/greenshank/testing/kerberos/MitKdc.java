@@ -169,6 +169,18 @@ public final class MitKdc implements AutoCloseable {
         return ccache;
     }
 
+    /**
+     * {@code kinit} as {@code user} with {@code env} added to this realm's (e.g. {@code KRB5CCNAME=DIR:...}, or a
+     * {@code KRB5_CONFIG} naming a {@code default_ccache_name}); returns kinit's output.
+     */
+    public String kinit(Map<String, String> env, String user, String password, String... extraArgs)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kinit"));
+        command.addAll(List.of(extraArgs));
+        command.add(user);
+        return run(command, env, password + "\n");
+    }
+
     /** Environment for MIT tools (and for the plugin) to use this realm. */
     public Map<String, String> env(Path ccache) {
         Map<String, String> env = new HashMap<>();
