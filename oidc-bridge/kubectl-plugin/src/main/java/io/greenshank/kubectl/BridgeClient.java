@@ -23,18 +23,24 @@ import java.util.StringJoiner;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Talks to the bridge: discovery and the token endpoint's token-exchange, refresh and password grants. */
+/**
+ * Talks to the bridge: discovery, the token endpoint's token-exchange, refresh, password and device-code grants, and
+ * the device authorization endpoint.
+ */
 public final class BridgeClient {
     /** The RFC 8693 grant type. */
     public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     /** Subject token type for a base64 SPNEGO (Negotiate) token; defined by Greenshank. */
     public static final String SPNEGO_TOKEN_TYPE = "urn:greenshank:params:oauth:token-type:spnego";
     public static final String ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
+    /** The RFC 8628 grant type. */
+    public static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 
     private final URI issuer;
     private final String clientId;
     private final HttpClient http;
     private URI tokenEndpoint;
+    private Map<String, Object> discovery;
 
     public BridgeClient(URI issuer, String clientId, Optional<Path> caFile, Optional<URI> tokenEndpoint)
             throws IOException {
@@ -52,6 +58,13 @@ public final class BridgeClient {
 
     public URI tokenEndpoint() throws IOException, BridgeError {
         if (tokenEndpoint == null) {
+            tokenEndpoint = discovered("token_endpoint");
+        }
+        return tokenEndpoint;
+    }
+
+    private URI discovered(String endpoint) throws IOException, BridgeError {
+        if (discovery == null) {
             String base = issuer.toString().replaceAll("/+$", "");
             HttpResponse<String> response = send(HttpRequest.newBuilder(
                     URI.create(base + "/.well-known/openid-configuration")).GET());
@@ -59,13 +72,42 @@ public final class BridgeClient {
                 throw new BridgeError("discovery", response.statusCode(), "unexpected_status",
                         "GET " + base + "/.well-known/openid-configuration answered " + response.statusCode());
             }
-            Object endpoint = Json.parseObject(response.body()).get("token_endpoint");
-            if (!(endpoint instanceof String s)) {
-                throw new BridgeError("discovery", 200, "invalid_discovery", "no token_endpoint in discovery");
-            }
-            tokenEndpoint = URI.create(s);
+            discovery = Json.parseObject(response.body());
         }
-        return tokenEndpoint;
+        if (!(discovery.get(endpoint) instanceof String s)) {
+            throw new BridgeError("discovery", 200, "invalid_discovery", "no " + endpoint + " in discovery");
+        }
+        return URI.create(s);
+    }
+
+    /** RFC 8628 §3.1: a device code, and the user code and page for the user. */
+    public DeviceAuthorization deviceAuthorization() throws IOException, BridgeError {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("client_id", clientId);
+        form.put("scope", "openid offline_access");
+        Map<String, Object> json = postForm("device sign-in", discovered("device_authorization_endpoint"), form)
+                .json();
+        Optional<String> deviceCode = string(json, "device_code");
+        Optional<String> userCode = string(json, "user_code");
+        Optional<String> uri = string(json, "verification_uri");
+        if (deviceCode.isEmpty() || userCode.isEmpty() || uri.isEmpty()
+                || !(json.get("expires_in") instanceof Number expires)) {
+            throw new BridgeError("device sign-in", 200, "invalid_response",
+                    "the device authorization answer lacks device_code, user_code, verification_uri or expires_in");
+        }
+        long interval = json.get("interval") instanceof Number n ? n.longValue() : 5;
+        return new DeviceAuthorization(deviceCode.get(), userCode.get(), uri.get(),
+                string(json, "verification_uri_complete"), Duration.ofSeconds(expires.longValue()),
+                Duration.ofSeconds(interval));
+    }
+
+    /** One poll (RFC 8628 §3.4); {@code authorization_pending} and the like come back as {@link BridgeError}s. */
+    public TokenResponse pollDevice(String deviceCode) throws IOException, BridgeError {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", DEVICE_CODE);
+        form.put("client_id", clientId);
+        form.put("device_code", deviceCode);
+        return post("device sign-in", form);
     }
 
     /**
@@ -102,24 +144,9 @@ public final class BridgeClient {
     }
 
     private TokenResponse post(String what, Map<String, String> form) throws IOException, BridgeError {
-        StringJoiner body = new StringJoiner("&");
-        form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        HttpResponse<String> response = send(HttpRequest.newBuilder(tokenEndpoint())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-        Map<String, Object> json;
-        try {
-            json = Json.parseObject(response.body());
-        } catch (IllegalArgumentException e) {
-            throw new BridgeError(what, response.statusCode(), "invalid_response",
-                    "the token endpoint answered " + response.statusCode() + " without a JSON body");
-        }
-        if (response.statusCode() != 200) {
-            throw new BridgeError(what, response.statusCode(), string(json, "error").orElse("unknown_error"),
-                    string(json, "error_description").orElse(""));
-        }
+        Answer answer = postForm(what, tokenEndpoint(), form);
+        Map<String, Object> json = answer.json();
+        HttpResponse<String> response = answer.response();
         Optional<String> idToken = string(json, "id_token");
         if (idToken.isEmpty() && ID_TOKEN_TYPE.equals(json.get("issued_token_type"))) {
             idToken = string(json, "access_token");
@@ -132,6 +159,32 @@ public final class BridgeClient {
                 .map(v -> Base64.getDecoder().decode(v.substring(10).trim()))
                 .findFirst();
         return new TokenResponse(idToken.get(), string(json, "refresh_token"), mutual);
+    }
+
+    private record Answer(HttpResponse<String> response, Map<String, Object> json) {
+    }
+
+    /** A form post answered 200 with a JSON object; an OAuth error otherwise. */
+    private Answer postForm(String what, URI endpoint, Map<String, String> form) throws IOException, BridgeError {
+        StringJoiner body = new StringJoiner("&");
+        form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        HttpResponse<String> response = send(HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        Map<String, Object> json;
+        try {
+            json = Json.parseObject(response.body());
+        } catch (IllegalArgumentException e) {
+            throw new BridgeError(what, response.statusCode(), "invalid_response",
+                    endpoint + " answered " + response.statusCode() + " without a JSON body");
+        }
+        if (response.statusCode() != 200) {
+            throw new BridgeError(what, response.statusCode(), string(json, "error").orElse("unknown_error"),
+                    string(json, "error_description").orElse(""));
+        }
+        return new Answer(response, json);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
@@ -166,6 +219,12 @@ public final class BridgeClient {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use " + caFile + " as the bridge's CA: " + e.getMessage(), e);
         }
+    }
+
+    /** What the device authorization endpoint answered (RFC 8628 §3.2). */
+    public record DeviceAuthorization(String deviceCode, String userCode, String verificationUri,
+                                      Optional<String> verificationUriComplete, Duration expiresIn,
+                                      Duration interval) {
     }
 
     /** What the token endpoint issued. */

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Gets a current ID token, cheapest source first: the disk cache, the refresh token, the Kerberos ticket (SPNEGO
- * exchange), and, only on an interactive terminal, a password login.
+ * exchange), and, only on an interactive terminal, a password login; with neither a ticket nor a terminal (or with
+ * {@code --grant device}), the device authorization grant.
  */
 public final class CredentialFlow {
     /** Kubernetes rejects a token right at its expiry; hand out only tokens with this much life left. */
@@ -49,7 +50,8 @@ public final class CredentialFlow {
         Optional<TicketCache> tickets = readTicketCache();
         trace("ticket cache read");
         Instant now = Instant.now();
-        boolean haveTgt = tickets.map(t -> t.hasCurrentTgt(now)).orElse(false);
+        boolean haveTgt = options.grant() == PluginOptions.Grant.AUTO
+                && tickets.map(t -> t.hasCurrentTgt(now)).orElse(false);
         List<String> principals = new ArrayList<>();
         tickets.ifPresent(t -> principals.add(t.principal()));
         if (!haveTgt) {
@@ -167,11 +169,8 @@ public final class CredentialFlow {
 
     private IdToken passwordLogin(TokenCache.Slot slot, Optional<TicketCache> tickets)
             throws NoCredential, IOException {
-        if (!interactive) {
-            throw new NoCredential(tickets.isPresent()
-                    ? "no Kerberos ticket: the ticket of " + tickets.get().principal() + " in "
-                            + ticketCacheName.describe() + " has expired: run kinit"
-                    : noTicket());
+        if (!interactive || options.grant() == PluginOptions.Grant.DEVICE) {
+            return deviceLogin(slot, tickets);
         }
         log.println("greenshank: no Kerberos ticket; log in with your directory password (or run kinit)");
         String defaultUser = options.username().orElse(tickets.map(t -> t.principal().replaceAll("@.*", ""))
@@ -184,6 +183,26 @@ public final class CredentialFlow {
             throw new NoCredential(e.getMessage());
         } finally {
             java.util.Arrays.fill(login.password(), '\0');
+        }
+    }
+
+    private IdToken deviceLogin(TokenCache.Slot slot, Optional<TicketCache> tickets)
+            throws NoCredential, IOException {
+        String noTicket = tickets.isPresent() && options.grant() == PluginOptions.Grant.AUTO
+                ? "no Kerberos ticket: the ticket of " + tickets.get().principal() + " in "
+                        + ticketCacheName.describe() + " has expired: run kinit"
+                : noTicket();
+        try {
+            return store(slot, new DeviceFlow(client(), log, d -> Thread.sleep(d.toMillis())).login());
+        } catch (BridgeClient.BridgeError e) {
+            if (options.grant() == PluginOptions.Grant.AUTO && e.status() != 503) {
+                // The bridge (or its client for kubectl) does not offer the device grant: say what would help.
+                throw new NoCredential(noTicket + " (no terminal for a password, and the bridge refused a device "
+                        + "sign-in: " + e.error() + ")");
+            }
+            throw new NoCredential(e.getMessage());
+        } catch (IllegalArgumentException badToken) {
+            throw new NoCredential("the bridge issued an unreadable token: " + badToken.getMessage());
         }
     }
 

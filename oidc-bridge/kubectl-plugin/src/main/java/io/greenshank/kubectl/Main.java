@@ -123,6 +123,8 @@ public final class Main {
                   --token-endpoint URL          skip discovery
                   --cache-dir DIR               token cache (default: $HOME/.kube/cache/greenshank)
                   --username NAME               default login name for the password fallback
+                  --grant auto|device           auto: Kerberos, else a password prompt, else (no terminal) a
+                                                device code; device: always a device code (URL and code on stderr)
                 """;
     }
 }

@@ -17,9 +17,16 @@ import java.util.Optional;
  * @param tokenEndpoint    skips discovery when given
  * @param cacheDir         where tokens are cached
  * @param username         default login name for the password fallback
+ * @param grant            how to log in when neither the cache nor a refresh token answers
  */
 public record PluginOptions(URI issuer, String clientId, Optional<Path> caFile, Optional<String> servicePrincipal,
-                            Optional<URI> tokenEndpoint, Path cacheDir, Optional<String> username) {
+                            Optional<URI> tokenEndpoint, Path cacheDir, Optional<String> username, Grant grant) {
+
+    /**
+     * {@code --grant}: {@code auto} (Kerberos ticket, else a password prompt on a terminal, else the device grant) or
+     * {@code device} (always the device grant, e.g. on a machine whose ticket is not the user's).
+     */
+    public enum Grant { AUTO, DEVICE }
 
     public static PluginOptions parse(List<String> args, Map<String, Object> clusterConfig, Map<String, String> env)
             throws UsageException {
@@ -41,7 +48,7 @@ public record PluginOptions(URI issuer, String clientId, Optional<Path> caFile, 
                 throw new UsageException("--" + name + " needs a value");
             }
             if (!List.of("issuer", "client-id", "certificate-authority", "service-principal", "token-endpoint",
-                    "cache-dir", "username").contains(name)) {
+                    "cache-dir", "username", "grant").contains(name)) {
                 throw new UsageException("unknown flag --" + name);
             }
             flags.put(name, value);
@@ -64,7 +71,15 @@ public record PluginOptions(URI issuer, String clientId, Optional<Path> caFile, 
                 Optional.ofNullable(flags.get("service-principal")),
                 Optional.ofNullable(flags.get("token-endpoint")).map(URI::create),
                 Optional.ofNullable(flags.get("cache-dir")).map(Path::of).orElse(TokenCache.defaultDir(env)),
-                Optional.ofNullable(flags.get("username")));
+                Optional.ofNullable(flags.get("username")), grant(flags.getOrDefault("grant", "auto")));
+    }
+
+    private static Grant grant(String value) throws UsageException {
+        return switch (value) {
+            case "auto" -> Grant.AUTO;
+            case "device" -> Grant.DEVICE;
+            default -> throw new UsageException("--grant must be auto or device, not " + value);
+        };
     }
 
     /** Bad command line; the message is for the user. */

@@ -41,7 +41,7 @@ public final class LoginPage {
                 + "</p>\n</main>\n</body>\n</html>\n";
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         if (s == null) {
             return "";
         }

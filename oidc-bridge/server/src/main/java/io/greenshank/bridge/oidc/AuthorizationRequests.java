@@ -66,6 +66,7 @@ public final class AuthorizationRequests {
     static final String METRIC = "greenshank_bridge_login_form_refusals_total";
     private static final JOSEObjectType JOSE_TYPE = new JOSEObjectType(TYPE);
     private static final String REQUEST_CLAIM = "authz_request";
+    private static final String BROWSER_CLAIM = "browser";
     /** Far above any sealed request a GET can produce (its request line is at most a few KiB). */
     private static final int MAX_LENGTH = 16_384;
 
@@ -77,13 +78,18 @@ public final class AuthorizationRequests {
         }
     }
 
-    /** A sealed request that verified; {@code id} is its {@code jti}, what spending it records. */
-    public record Verified(String id, Pending request) {
+    /**
+     * A sealed request that verified; {@code id} is its {@code jti}, what spending it records; {@code browserBinding}
+     * the hash of the CSRF cookie of the browser it was shown to ({@link io.greenshank.bridge.web.BrowserBinding}).
+     */
+    public record Verified(String id, Pending request, Optional<String> browserBinding) {
     }
 
     /** Why a form's request was refused: for logs and metrics only, the user sees one page for all of them. */
     public enum Refusal {
-        MALFORMED, WRONG_TYPE, UNKNOWN_KEY, BAD_SIGNATURE, WRONG_AUDIENCE, EXPIRED, CLIENT_CHANGED, SPENT;
+        MALFORMED, WRONG_TYPE, UNKNOWN_KEY, BAD_SIGNATURE, WRONG_AUDIENCE, EXPIRED, CLIENT_CHANGED, SPENT,
+        /** Posted by another browser than the form was shown to, or from another origin (CSRF). */
+        CROSS_SITE;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -151,8 +157,17 @@ public final class AuthorizationRequests {
      * @return the compact JWS the login form carries
      */
     public String seal(Pending p, String audience) {
+        return seal(p, audience, Optional.empty());
+    }
+
+    /**
+     * @param browserBinding the hash of the CSRF cookie of the browser the form is shown to; the login form refuses
+     *                       a post without the matching cookie
+     */
+    public String seal(Pending p, String audience, Optional<String> browserBinding) {
         KeyManager.Signing s = keys.signer();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .claim(BROWSER_CLAIM, browserBinding.orElse(null))
                 .audience(audience)
                 .issueTime(Date.from(clock.instant()))
                 .expirationTime(Date.from(p.expiresAt()))
@@ -250,7 +265,9 @@ public final class AuthorizationRequests {
         if (!allows(clients.apply(p.clientId()), p)) {
             throw new RefusedException(Refusal.CLIENT_CHANGED);
         }
-        return new Verified(claims.getJWTID(), p);
+        Object browser = claims.getClaim(BROWSER_CLAIM);
+        return new Verified(claims.getJWTID(), p,
+                browser instanceof String b ? Optional.of(b) : Optional.empty());
     }
 
     /** Only the algorithm the key was made for: no HS256-with-a-public-key, no {@code none}. */
@@ -264,7 +281,8 @@ public final class AuthorizationRequests {
         return null;
     }
 
-    private void refused(Refusal r) {
+    /** Counts and logs a refusal decided outside this class (a cross-site post). */
+    public void refused(Refusal r) {
         metrics.counter(METRIC, "reason", r.tag()).increment();
         LOG.infof("login form refused (%s): the browser is asked to start again", r.tag());
     }

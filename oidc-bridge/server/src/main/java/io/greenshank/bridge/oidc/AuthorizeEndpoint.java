@@ -10,7 +10,12 @@ import io.greenshank.bridge.token.AuthenticatedUser;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+import io.greenshank.bridge.web.BrowserBinding;
+import io.greenshank.bridge.web.Redirects;
+import io.greenshank.bridge.web.SecurityHeaders;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -20,7 +25,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -57,7 +61,8 @@ public class AuthorizeEndpoint {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response authorize(@Context UriInfo uri, @Context HttpHeaders headers, @Context HttpServerRequest http) {
+    public Response authorize(@Context UriInfo uri, @Context HttpHeaders headers, @Context HttpServerRequest http,
+                              @CookieParam(BrowserBinding.COOKIE) String csrfCookie) {
         var q = uri.getQueryParameters();
         Optional<OidcClient> client = clients.find(q.getFirst("client_id"));
         String redirectUri = q.getFirst("redirect_uri");
@@ -102,12 +107,16 @@ public class AuthorizeEndpoint {
                 challengeHeaders.putAll(ch.responseHeaders());
             }
         }
+        BrowserBinding.Cookie browser = BrowserBinding.forBrowser(csrfCookie);
         Response.ResponseBuilder rb = Response.status(challengeHeaders.isEmpty() ? 200 : 401)
                 .type(MediaType.TEXT_HTML_TYPE)
-                .entity(LoginPage.render(formAction(uri), requests.seal(p, audience(uri)), c.id(), Optional.empty(),
-                        ""));
+                .entity(LoginPage.render(formAction(uri), requests.seal(p, audience(uri),
+                        Optional.of(browser.binding())), c.id(), Optional.empty(), ""));
         challengeHeaders.forEach(rb::header);
-        return noStore(rb).build();
+        if (browser.fresh()) {
+            rb.header("Set-Cookie", browser.setCookieHeader());
+        }
+        return formPage(rb, p.redirectUri()).build();
     }
 
     @POST
@@ -115,15 +124,21 @@ public class AuthorizeEndpoint {
     @Produces(MediaType.TEXT_HTML)
     public Response submit(@FormParam("request") String sealed, @FormParam("username") String username,
                            @FormParam("password") String password, @Context UriInfo uri,
-                           @Context HttpServerRequest http) {
-        FormLogin.Outcome o = formLogin.submit(sealed, username, password, TokenEndpoint.address(http), audience(uri));
+                           @Context HttpServerRequest http, @CookieParam(BrowserBinding.COOKIE) String csrfCookie,
+                           @HeaderParam("Origin") String origin) {
+        if (!BrowserBinding.sameOrigin(origin, issuer.of(uri))) {
+            requests.refused(AuthorizationRequests.Refusal.CROSS_SITE);
+            return expired();
+        }
+        FormLogin.Outcome o = formLogin.submit(sealed, csrfCookie, username, password, TokenEndpoint.address(http),
+                audience(uri));
         if (o instanceof FormLogin.Issued issued) {
             return redirectWithCode(issued.request(), issued.code(), uri).build();
         }
         if (o instanceof FormLogin.Retry retry) {
-            return noStore(Response.status(retry.status()).type(MediaType.TEXT_HTML_TYPE).entity(LoginPage.render(
+            return formPage(Response.status(retry.status()).type(MediaType.TEXT_HTML_TYPE).entity(LoginPage.render(
                     formAction(uri), sealed, retry.request().clientId(), Optional.of(retry.message()),
-                    username == null ? "" : username))).build();
+                    username == null ? "" : username)), retry.request().redirectUri()).build();
         }
         if (o instanceof FormLogin.CodeUnavailable cu) {
             return codeUnavailable(cu.request(), uri);
@@ -154,19 +169,21 @@ public class AuthorizeEndpoint {
     }
 
     private Response.ResponseBuilder redirectWithCode(Pending p, String code, UriInfo uri) {
-        UriBuilder b = UriBuilder.fromUri(p.redirectUri()).queryParam("code", code);
-        p.state().ifPresent(s -> b.queryParam("state", s));
-        b.queryParam("iss", issuer.of(uri));
-        return noStore(Response.seeOther(b.build()));
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("code", code);
+        p.state().ifPresent(s -> q.put("state", s));
+        q.put("iss", issuer.of(uri));
+        return noStore(Response.seeOther(Redirects.withQuery(p.redirectUri(), q)));
     }
 
     private Response redirectError(String redirectUri, String error, String description, Optional<String> state,
                                    UriInfo uri) {
-        UriBuilder b = UriBuilder.fromUri(redirectUri).queryParam("error", error)
-                .queryParam("error_description", description);
-        state.ifPresent(s -> b.queryParam("state", s));
-        b.queryParam("iss", issuer.of(uri));
-        return Response.seeOther(b.build()).build();
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("error", error);
+        q.put("error_description", description);
+        state.ifPresent(s -> q.put("state", s));
+        q.put("iss", issuer.of(uri));
+        return noStore(Response.seeOther(Redirects.withQuery(redirectUri, q))).build();
     }
 
     private static String formAction(UriInfo uri) {
@@ -192,7 +209,32 @@ public class AuthorizeEndpoint {
     }
 
     private static Response.ResponseBuilder noStore(Response.ResponseBuilder rb) {
-        return rb.header("Cache-Control", "no-store").header("X-Frame-Options", "DENY")
-                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+        return rb.header("Cache-Control", "no-store").header("Content-Security-Policy", SecurityHeaders.pageCsp(""));
+    }
+
+    /**
+     * The login form's page. Its post answers with a redirect to the client, and CSP {@code form-action} applies to
+     * redirects after a form post (CSP Level 3; Chromium enforces it), so the registered redirect URI's origin is
+     * allowed as well as this one.
+     */
+    private static Response.ResponseBuilder formPage(Response.ResponseBuilder rb, String redirectUri) {
+        return rb.header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", SecurityHeaders.pageCsp(cspOrigin(redirectUri)));
+    }
+
+    /** The redirect URI's origin as a CSP source, or nothing when it cannot be written as one safely. */
+    static String cspOrigin(String redirectUri) {
+        try {
+            URI u = URI.create(redirectUri);
+            String scheme = u.getScheme();
+            String host = u.getHost();
+            if (scheme == null || host == null || !scheme.matches("[A-Za-z][A-Za-z0-9+.-]*")
+                    || !host.matches("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]")) {
+                return "";
+            }
+            return scheme + "://" + host + (u.getPort() >= 0 ? ":" + u.getPort() : "");
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 }

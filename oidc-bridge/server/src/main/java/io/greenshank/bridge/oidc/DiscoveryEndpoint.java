@@ -1,5 +1,6 @@
 package io.greenshank.bridge.oidc;
 
+import io.greenshank.bridge.device.DeviceAuthorizationEndpoint;
 import io.greenshank.bridge.keys.KeysConfig;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -36,6 +37,7 @@ public class DiscoveryEndpoint {
         m.put("userinfo_endpoint", iss + "/userinfo");
         m.put("jwks_uri", iss + "/keys");
         m.put("end_session_endpoint", iss + "/logout");
+        m.put("device_authorization_endpoint", iss + DeviceAuthorizationEndpoint.PATH);
         m.put("response_types_supported", List.of("code"));
         m.put("response_modes_supported", List.of("query"));
         m.put("grant_types_supported", tokenEndpoint.grantTypes());

@@ -6,15 +6,16 @@ import io.greenshank.bridge.login.LoginPage;
 import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenVerifier;
+import io.greenshank.bridge.web.Redirects;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -60,11 +61,8 @@ public class EndSessionEndpoint {
             }
             LOG.infof("logout: %d session(s) of %s ended", n, claims.get().getSubject());
             if (redirect != null && client.isPresent() && clients.allowsPostLogoutRedirect(client.get(), redirect)) {
-                UriBuilder b = UriBuilder.fromUri(redirect);
-                if (state != null) {
-                    b.queryParam("state", state);
-                }
-                return Response.seeOther(b.build()).build();
+                return Response.seeOther(Redirects.withQuery(redirect,
+                        state == null ? Map.of() : Map.of("state", state))).header("Cache-Control", "no-store").build();
             }
         }
         return Response.ok(LoginPage.message("Signed out", "You have been signed out."), MediaType.TEXT_HTML_TYPE)

@@ -5,6 +5,7 @@ import io.greenshank.bridge.login.PasswordLogin;
 import io.greenshank.bridge.oidc.AuthorizationRequests.Pending;
 import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.AuthenticatedUser;
+import io.greenshank.bridge.web.BrowserBinding;
 
 /**
  * The login form's submission, free of HTTP so that it can be run at two replicas in a test: verify the sealed
@@ -54,15 +55,22 @@ public final class FormLogin {
     }
 
     /**
-     * @param sealed   the form's {@code request} field
-     * @param audience the bridge's authorize endpoint, as when the form was sealed
+     * @param sealed     the form's {@code request} field
+     * @param csrfCookie the post's {@link BrowserBinding#COOKIE}; it must be the browser's the form was shown to,
+     *                   checked before the password so that a cross-site post learns nothing
+     * @param audience   the bridge's authorize endpoint, as when the form was sealed
      */
-    public Outcome submit(String sealed, String username, String password, String clientAddress, String audience) {
+    public Outcome submit(String sealed, String csrfCookie, String username, String password, String clientAddress,
+                          String audience) {
         AuthorizationRequests.Verified verified;
         try {
             verified = requests.unseal(sealed, audience);
         } catch (AuthorizationRequests.RefusedException e) {
             return new Rejected(e.refusal());
+        }
+        if (!BrowserBinding.matches(csrfCookie, verified.browserBinding())) {
+            requests.refused(AuthorizationRequests.Refusal.CROSS_SITE);
+            return new Rejected(AuthorizationRequests.Refusal.CROSS_SITE);
         }
         Pending p = verified.request();
         AuthenticatedUser user;

@@ -1,16 +1,12 @@
 package io.greenshank.bridge.oidc;
 
-import io.greenshank.bridge.client.ClientRegistry;
 import io.greenshank.bridge.client.OidcClient;
 import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.IssuedTokens;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenMinter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -18,14 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -44,20 +36,24 @@ public class TokenEndpoint {
     static final String PATH = "/token";
     /** Room for a Kerberos ticket from a user in many AD groups (AD's MaxTokenSize is 48 KB before base64). */
     private static final int MAX_BODY_BYTES = 256 * 1024;
-    private static final String FORM = "application/x-www-form-urlencoded";
 
     private record GrantKey(String grantType, Optional<String> subjectTokenType) {
     }
 
     private final Map<GrantKey, TokenGrant> grants = new HashMap<>();
-    private final ClientRegistry clients;
+    private final ClientAuthentication clientAuthentication;
     private final TokenMinter minter;
     private final Issuer issuer;
     private final MeterRegistry metrics;
     private final CodeGrants codeGrants;
 
+<<<<<<< HEAD
     public TokenEndpoint(@Any Instance<TokenGrant> grantBeans, ClientRegistry clients, TokenMinter minter,
                          Issuer issuer, MeterRegistry metrics, CodeGrants codeGrants) {
+=======
+    public TokenEndpoint(@Any Instance<TokenGrant> grantBeans, ClientAuthentication clientAuthentication, TokenMinter minter,
+                         Issuer issuer, MeterRegistry metrics) {
+>>>>>>> devicecode
         for (TokenGrant g : grantBeans) {
             GrantKey k = new GrantKey(g.grantType(), g.subjectTokenType());
             TokenGrant previous = grants.put(k, g);
@@ -66,7 +62,7 @@ public class TokenEndpoint {
                         + " and " + g.getClass().getName());
             }
         }
-        this.clients = clients;
+        this.clientAuthentication = clientAuthentication;
         this.minter = minter;
         this.issuer = issuer;
         this.metrics = metrics;
@@ -87,59 +83,28 @@ public class TokenEndpoint {
     private void handle(RoutingContext ctx) {
         HttpServerRequest http = ctx.request();
         String grantType = "";
-        Reply reply;
+        OAuthReply reply;
         try {
-            Map<String, String> params = form(http, ctx.body().asString(StandardCharsets.UTF_8.name()));
+            Map<String, String> params = OAuthForm.parse(http, ctx.body().asString(StandardCharsets.UTF_8.name()));
             grantType = params.getOrDefault("grant_type", "");
-            reply = token(params, headers(http), http);
+            reply = token(params, OAuthForm.headers(http), http);
             count(grantType, "issued");
         } catch (OAuthException e) {
             count(grantType, e.error());
             LOG.debugf("token request refused: %s", e.getMessage());
-            reply = Reply.error(e);
+            reply = OAuthReply.error(e);
         } catch (RuntimeException e) {
             count(grantType, "server_error");
             LOG.errorf("token endpoint failure for grant %s: %s", safe(grantType), e.toString());
-            reply = Reply.error(new OAuthException("server_error", "internal error", 500));
+            reply = OAuthReply.error(new OAuthException("server_error", "internal error", 500));
         }
         reply.write(ctx.response());
     }
 
-    /** The form's parameters, each at most once (RFC 6749 §3.2); the body must be a form. */
-    private static Map<String, String> form(HttpServerRequest http, String body) throws OAuthException {
-        String type = Optional.ofNullable(http.getHeader("Content-Type")).orElse("");
-        int semi = type.indexOf(';');
-        if (!(semi < 0 ? type : type.substring(0, semi)).trim().equalsIgnoreCase(FORM)) {
-            throw OAuthException.invalidRequest("the token request must be " + FORM);
-        }
-        Map<String, List<String>> decoded;
-        try {
-            decoded = QueryStringDecoder.builder().hasPath(false).semicolonIsNormalChar(true).build(
-                    body == null ? "" : body).parameters();
-        } catch (IllegalArgumentException e) {
-            throw OAuthException.invalidRequest("the form is not valid application/x-www-form-urlencoded");
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e : decoded.entrySet()) {
-            if (e.getValue().size() > 1) {
-                throw OAuthException.invalidRequest("parameter " + e.getKey() + " repeated");
-            }
-            params.put(e.getKey(), e.getValue().isEmpty() ? "" : e.getValue().get(0));
-        }
-        return params;
-    }
-
-    private static Map<String, List<String>> headers(HttpServerRequest http) {
-        Map<String, List<String>> out = new HashMap<>();
-        http.headers().forEach(h -> out.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                .add(h.getValue()));
-        return out;
-    }
-
-    private Reply token(Map<String, String> params, Map<String, List<String>> headers, HttpServerRequest http)
+    private OAuthReply token(Map<String, String> params, Map<String, List<String>> headers, HttpServerRequest http)
             throws OAuthException {
         String grantType = params.getOrDefault("grant_type", "");
-        OidcClient client = authenticateClient(params, headers);
+        OidcClient client = clientAuthentication.authenticate(params, headers);
         if (grantType.isEmpty()) {
             throw OAuthException.invalidRequest("missing grant_type");
         }
@@ -169,7 +134,7 @@ public class TokenEndpoint {
         if (TokenExchangeGrant.GRANT_TYPE.equals(grantType)) {
             body.put("issued_token_type", TokenExchangeGrant.ACCESS_TOKEN_TYPE);
         }
-        return new Reply(200, body, result.responseHeaders());
+        return new OAuthReply(200, body, result.responseHeaders());
     }
 
     /** The URL this endpoint was reached under, without its own path: what the issuer follows when not configured. */
@@ -190,76 +155,6 @@ public class TokenEndpoint {
             throw RefreshTokenGrant.refused(e, client.id());
         } catch (SessionStoreUnavailableException e) {
             throw OAuthException.sessionsUnavailable();
-        }
-    }
-
-    /** A token response or RFC 6749 §5.2 error: never cached, always JSON. */
-    private record Reply(int status, Map<String, Object> body, Map<String, String> headers) {
-
-        static Reply error(OAuthException e) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", e.error());
-            body.put("error_description", e.description());
-            return new Reply(e.status(), body, e.headers());
-        }
-
-        void write(HttpServerResponse response) {
-            response.setStatusCode(status)
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store")
-                    .putHeader("Pragma", "no-cache");
-            headers.forEach(response::putHeader);
-            response.end(new JsonObject(body).toBuffer());
-        }
-    }
-
-    private OidcClient authenticateClient(Map<String, String> params, Map<String, List<String>> headers)
-            throws OAuthException {
-        List<String> authorization = headers.getOrDefault("authorization", List.of());
-        String authz = authorization.isEmpty() ? null : authorization.get(0);
-        String formId = params.get("client_id");
-        String formSecret = params.get("client_secret");
-        if (authz != null && authz.regionMatches(true, 0, "Basic ", 0, 6)) {
-            if (formSecret != null) {
-                throw OAuthException.invalidRequest("use one client authentication method");
-            }
-            String[] idSecret = basic(authz.substring(6).trim());
-            OidcClient c = clients.find(idSecret[0]).orElseThrow(
-                    () -> OAuthException.invalidClient("client authentication failed"));
-            if (formId != null && !formId.equals(c.id())) {
-                throw OAuthException.invalidClient("client authentication failed");
-            }
-            if (!ClientRegistry.secretMatches(c, idSecret[1])) {
-                throw OAuthException.invalidClient("client authentication failed");
-            }
-            return c;
-        }
-        // Other Authorization schemes (Negotiate) carry the user's credential, not the client's.
-        OidcClient c = clients.find(formId).orElseThrow(
-                () -> OAuthException.invalidClient("client authentication failed"));
-        if (c.isPublic()) {
-            if (formSecret != null) {
-                throw OAuthException.invalidClient("client authentication failed");
-            }
-            return c;
-        }
-        if (!ClientRegistry.secretMatches(c, formSecret)) {
-            throw OAuthException.invalidClient("client authentication failed");
-        }
-        return c;
-    }
-
-    private static String[] basic(String b64) throws OAuthException {
-        try {
-            String s = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
-            int i = s.indexOf(':');
-            if (i < 0) {
-                throw OAuthException.invalidClient("client authentication failed");
-            }
-            return new String[] {URLDecoder.decode(s.substring(0, i), StandardCharsets.UTF_8),
-                    URLDecoder.decode(s.substring(i + 1), StandardCharsets.UTF_8)};
-        } catch (IllegalArgumentException e) {
-            throw OAuthException.invalidClient("client authentication failed");
         }
     }
 

@@ -7,6 +7,7 @@ import io.greenshank.bridge.keys.KeyManager;
 import io.greenshank.bridge.keys.MemoryKeyRingStore;
 import io.greenshank.bridge.session.MemorySessionStore;
 import io.greenshank.bridge.session.SessionKeys;
+import io.greenshank.bridge.web.BrowserBinding;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,15 +54,18 @@ class LoginFormTest {
         String page = given().queryParams(Map.of("response_type", "code", "client_id", "kubectl", "redirect_uri", CB,
                         "scope", "openid", "state", state, "code_challenge", challenge,
                         "code_challenge_method", "S256"))
-                .get("/authorize").then().statusCode(200).extract().asString();
+                .cookie(BrowserBinding.COOKIE, BROWSER).get("/authorize").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(page);
         assertThat(m.find()).isTrue();
         return m.group(1);
     }
 
+    /** This test's browser: its CSRF cookie goes with every GET and post of the form. */
+    static final String BROWSER = SessionKeys.random(32);
+
     static Response post(String sealed, String password) {
-        return given().redirects().follow(false).formParams(Map.of("request", sealed, "username", "alice",
-                "password", password)).post("/authorize");
+        return given().redirects().follow(false).cookie(BrowserBinding.COOKIE, BROWSER)
+                .formParams(Map.of("request", sealed, "username", "alice", "password", password)).post("/authorize");
     }
 
     static double refusals(String reason) {
@@ -164,6 +168,7 @@ class LoginFormTest {
                         + "&username=alice&password=alice-password";
                 HttpRequest request = HttpRequest.newBuilder(base.toURI().resolve("/authorize"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Cookie", BrowserBinding.COOKIE + "=" + BROWSER)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                 for (int j = 0; j < 2; j++) {
                     posts.add(pool.submit(() -> {

@@ -29,6 +29,8 @@ import com.nimbusds.openid.connect.sdk.UserInfoResponse;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import io.greenshank.bridge.session.SessionKeys;
+import io.greenshank.bridge.web.BrowserBinding;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
@@ -107,7 +109,7 @@ class RelyingPartyFlowTest {
                 .codeChallenge(verifier, CodeChallengeMethod.S256).endpointURI(op.getAuthorizationEndpointURI())
                 .build();
 
-        HttpResponse<String> form = http.send(HttpRequest.newBuilder(authz.toURI()).build(),
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(authz.toURI()).header("Cookie", BROWSER_COOKIE).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(form.statusCode()).isEqualTo(200);
         assertThat(form.body()).contains("<label for=\"password\">").contains("autocomplete=\"current-password\"");
@@ -221,7 +223,7 @@ class RelyingPartyFlowTest {
                 new Scope("openid", "email", "groups"), client, redirect).state(new State()).nonce(nonce)
                 .codeChallenge(verifier, CodeChallengeMethod.S256).endpointURI(op.getAuthorizationEndpointURI())
                 .build();
-        String body = http.send(HttpRequest.newBuilder(authz.toURI()).build(),
+        String body = http.send(HttpRequest.newBuilder(authz.toURI()).header("Cookie", BROWSER_COOKIE).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(body);
         assertThat(m.find()).isTrue();
@@ -234,8 +236,12 @@ class RelyingPartyFlowTest {
             throws Exception {
         String body = "request=" + enc(requestId) + "&username=" + enc(user) + "&password=" + enc(password);
         return http.send(HttpRequest.newBuilder(endpoint).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", BROWSER_COOKIE)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /** The browser's CSRF cookie, sent with the form's GET and its post as a browser would. */
+    static final String BROWSER_COOKIE = BrowserBinding.COOKIE + "=" + SessionKeys.random(32);
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);

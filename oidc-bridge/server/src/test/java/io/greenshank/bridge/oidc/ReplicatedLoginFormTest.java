@@ -23,6 +23,7 @@ import io.greenshank.bridge.session.SessionKind;
 import io.greenshank.bridge.session.SessionStore;
 import io.greenshank.bridge.throttle.LoginThrottle;
 import io.greenshank.bridge.throttle.ThrottleConfig;
+import io.greenshank.bridge.web.BrowserBinding;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,10 +114,13 @@ class ReplicatedLoginFormTest {
         return admin.secrets().inNamespace(NS).list().getItems();
     }
 
+    /** The browser's CSRF cookie, the same at every replica. */
+    static final BrowserBinding.Cookie BROWSER = BrowserBinding.forBrowser(null);
+
     /** What {@code GET /authorize} does once the request passed its checks. */
     static String showForm(Replica r, String challenge) {
         return r.requests().seal(r.requests().pending("kubectl", CB, Optional.of("st"), Optional.of("n-1"),
-                Optional.of(challenge), Set.of("openid")), AUDIENCE);
+                Optional.of(challenge), Set.of("openid")), AUDIENCE, Optional.of(BROWSER.binding()));
     }
 
     static GrantResult redeem(Replica r, String code, String verifier) throws OAuthException {
@@ -135,13 +139,13 @@ class ReplicatedLoginFormTest {
                 String form = showForm(hop[0], AuthorizationCodeGrant.s256(verifier));
                 assertThat(allSecrets()).as("showing the form writes nothing").hasSize(before);
 
-                FormLogin.Outcome wrong = hop[1].forms().submit(form, "alice", "not-it", "192.0.2.1",
+                FormLogin.Outcome wrong = hop[1].forms().submit(form, BROWSER.value(), "alice", "not-it", "192.0.2.1",
                         AUDIENCE);
                 assertThat(wrong).isEqualTo(new FormLogin.Retry(
                         hop[0].requests().unseal(form, AUDIENCE).request(), 200, FormLogin.WRONG_CREDENTIALS));
                 assertThat(allSecrets()).as("a failed login writes nothing either").hasSize(before);
 
-                FormLogin.Outcome ok = hop[1].forms().submit(form, "alice", "alice-password", "192.0.2.1",
+                FormLogin.Outcome ok = hop[1].forms().submit(form, BROWSER.value(), "alice", "alice-password", "192.0.2.1",
                         AUDIENCE);
                 assertThat(ok).isInstanceOf(FormLogin.Issued.class);
                 FormLogin.Issued issued = (FormLogin.Issued) ok;
@@ -150,7 +154,7 @@ class ReplicatedLoginFormTest {
                 assertThat(g.user().user().subject()).isEqualTo("subject-of-alice");
                 assertThat(g.nonce()).contains("n-1");
 
-                assertThat(hop[0].forms().submit(form, "alice", "alice-password", "192.0.2.1", AUDIENCE))
+                assertThat(hop[0].forms().submit(form, BROWSER.value(), "alice", "alice-password", "192.0.2.1", AUDIENCE))
                         .as("the same form, back at the replica that showed it").isEqualTo(
                                 new FormLogin.Rejected(Refusal.SPENT));
                 before = allSecrets().size();
@@ -176,7 +180,7 @@ class ReplicatedLoginFormTest {
                 for (Replica r : List.of(a, b)) {
                     posts.add(pool.submit(() -> {
                         barrier.await();
-                        return r.forms().submit(form, "alice", "alice-password", "192.0.2.1", AUDIENCE);
+                        return r.forms().submit(form, BROWSER.value(), "alice", "alice-password", "192.0.2.1", AUDIENCE);
                     }));
                 }
                 List<FormLogin.Outcome> outcomes = new ArrayList<>();
@@ -204,7 +208,7 @@ class ReplicatedLoginFormTest {
     void aReplicaWithoutTheSharedKeysRefusesTheForm() throws Exception {
         Replica stranger = replica(false);
         String form = showForm(a, "c".repeat(43));
-        assertThat(stranger.forms().submit(form, "alice", "alice-password", "192.0.2.1", AUDIENCE))
+        assertThat(stranger.forms().submit(form, BROWSER.value(), "alice", "alice-password", "192.0.2.1", AUDIENCE))
                 .isEqualTo(new FormLogin.Rejected(Refusal.UNKNOWN_KEY));
         assertThat(stranger.metrics().get("greenshank_bridge_login_form_refusals_total").tag("reason", "unknown_key")
                 .counter().count()).isEqualTo(1.0);

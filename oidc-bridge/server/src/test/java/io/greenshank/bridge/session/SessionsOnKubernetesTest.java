@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.greenshank.bridge.web.BrowserBinding;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SessionsOnKubernetesTest.Profile.class)
 @WithKubernetesTestServer(crud = true)
 class SessionsOnKubernetesTest {
+
+    /** This test's browser: its CSRF cookie goes with the form's GET and post. */
+    static final String BROWSER = SessionKeys.random(32);
 
     static final String NS = "bridge-sessions";
     static final String REDIRECT = "http://127.0.0.1:8000/callback";
@@ -64,19 +68,20 @@ class SessionsOnKubernetesTest {
         String form = given().queryParams(Map.of("response_type", "code", "client_id", "kubectl",
                         "redirect_uri", REDIRECT, "scope", "openid", "state", "s-1", "code_challenge", challenge,
                         "code_challenge_method", "S256"))
-                .get("/authorize").then().statusCode(200).extract().asString();
+                .cookie(BrowserBinding.COOKIE, BROWSER).get("/authorize").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("name=\"request\" value=\"([^\"]+)\"").matcher(form);
         assertThat(m.find()).isTrue();
         assertThat(kubernetes.getClient().secrets().inNamespace(NS).list().getItems())
                 .as("an unauthenticated GET writes nothing to the API server").hasSize(before);
 
-        String location = given().redirects().follow(false).formParams(Map.of("request", m.group(1),
-                        "username", "alice", "password", "alice-password"))
+        String location = given().redirects().follow(false).cookie(BrowserBinding.COOKIE, BROWSER)
+                .formParams(Map.of("request", m.group(1), "username", "alice", "password", "alice-password"))
                 .post("/authorize").then().statusCode(303).extract().header("Location");
         assertThat(secrets("authorization-code")).hasSize(1);
         assertThat(secrets("spent-authorization-request")).as("the form, spent after the login")
                 .hasSize(spentBefore + 1);
-        given().redirects().follow(false).formParams(Map.of("request", m.group(1), "username", "alice",
+        given().redirects().follow(false).cookie(BrowserBinding.COOKIE, BROWSER)
+                .formParams(Map.of("request", m.group(1), "username", "alice",
                 "password", "alice-password")).post("/authorize").then().statusCode(400);
         assertThat(secrets("authorization-code")).as("posted again: no second code").hasSize(1);
         Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
