@@ -73,7 +73,7 @@ class KubernetesPolicySourceTest {
                   rules: [{to: [{operation: {paths: ["/api/*"]}}]}]
                 """)).create();
         PolicyStore store = new PolicyStore("istio-system", "cluster.local");
-        source = new KubernetesPolicySource(client, store, scheduler, Duration.ofMillis(20));
+        source = new KubernetesPolicySource(client, store, scheduler, Duration.ofMillis(20), Duration.ofMinutes(1));
         source.start(Duration.ofMinutes(10), Duration.ofSeconds(10));
         assertThat(source.synced()).isTrue();
         assertThat(store.current().evaluate(req("/api/x")).allowed()).as("listed at start").isTrue();
@@ -103,7 +103,7 @@ class KubernetesPolicySourceTest {
                 spec: {mode: 'ON'}
                 """)).create();
         PolicyStore store = new PolicyStore("istio-system", "cluster.local");
-        source = new KubernetesPolicySource(client, store, scheduler, Duration.ofMillis(20));
+        source = new KubernetesPolicySource(client, store, scheduler, Duration.ofMillis(20), Duration.ofMinutes(1));
         source.start(Duration.ofMinutes(10), Duration.ofSeconds(10));
         assertThat(store.current().evaluate(req("/")).allowed()).isFalse();
         client.genericKubernetesResources(KubernetesPolicySource.KINDS.get(1)).inNamespace("team").resource(resource("""
