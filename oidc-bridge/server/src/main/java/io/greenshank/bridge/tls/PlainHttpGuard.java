@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,26 +38,12 @@ public class PlainHttpGuard {
     }
 
     static Listeners read(Config config) {
-        boolean tls = present(config, "quarkus.http.ssl.certificate.files")
-                || present(config, "quarkus.http.ssl.certificate.key-store-file")
-                || present(config, "quarkus.http.tls-configuration-name")
-                || defaultTlsRegistryHasKeyStore(config);
+        Optional<String> certificate = Stream.of("quarkus.http.ssl.certificate.files",
+                        "quarkus.http.ssl.certificate.key-store-file", "quarkus.http.tls-configuration-name")
+                .filter(key -> config.getOptionalValue(key, String.class).filter(v -> !v.isBlank()).isPresent())
+                .findFirst();
         String insecure = config.getOptionalValue("quarkus.http.insecure-requests", String.class).orElse("enabled");
         boolean allowed = config.getOptionalValue(Listeners.ALLOW_PLAIN_HTTP, Boolean.class).orElse(false);
-        return new Listeners(tls, insecure, allowed);
-    }
-
-    private static boolean present(Config config, String key) {
-        return config.getOptionalValue(key, String.class).filter(v -> !v.isBlank()).isPresent();
-    }
-
-    /** Quarkus' TLS registry: the default configuration's key store ({@code quarkus.tls.key-store.pem|p12|jks...}). */
-    private static boolean defaultTlsRegistryHasKeyStore(Config config) {
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith("quarkus.tls.key-store.") && present(config, name)) {
-                return true;
-            }
-        }
-        return false;
+        return new Listeners(certificate.orElse(""), insecure, allowed);
     }
 }
