@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +16,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -169,6 +174,8 @@ class ImageTest {
             run(List.of("tar", "-xf", layer.toString(), "-C", root.toString()));
         }
         Files.createDirectories(root.resolve("proc"));
+        // What a ConfigMap mount would bring: the keys of the issuer it trusts (readiness waits for them).
+        Files.writeString(Files.createDirectories(root.resolve("etc/greenshank")).resolve("jwks.json"), jwks());
         int http = freePort();
         int grpc = freePort();
         List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "sh", "-c",
@@ -179,6 +186,9 @@ class ImageTest {
         cmd.addAll(image.env());
         cmd.add("QUARKUS_HTTP_PORT=" + http);
         cmd.add("GREENSHANK_AUTHZ_GRPC_PORT=" + grpc);
+        cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_ISSUER=https://issuer.test");
+        cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_AUDIENCES=kubeflow");
+        cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_JWKS_FILE=/etc/greenshank/jwks.json");
         cmd.addAll(List.of("/usr/sbin/chroot", "--userspec=" + image.container().get("User").asText(), root.toString()));
         image.container().get("Entrypoint").forEach(e -> cmd.add(e.asText()));
         Path log = dir.resolve("authz-service.log");
@@ -222,6 +232,23 @@ class ImageTest {
     private static String tail(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    private static String jwks() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        ECPublicKey k = (ECPublicKey) g.generateKeyPair().getPublic();
+        return """
+                {"keys":[{"kty":"EC","crv":"P-256","kid":"image-test","use":"sig","alg":"ES256","x":"%s","y":"%s"}]}
+                """.formatted(coordinate(k.getW().getAffineX()), coordinate(k.getW().getAffineY()));
+    }
+
+    private static String coordinate(BigInteger v) {
+        byte[] raw = v.toByteArray();
+        byte[] fixed = new byte[32];
+        int n = Math.min(32, raw.length);
+        System.arraycopy(raw, raw.length - n, fixed, 32 - n, n);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
     }
 
     private static int freePort() throws IOException {
