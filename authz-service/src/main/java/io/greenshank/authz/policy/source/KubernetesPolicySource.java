@@ -148,14 +148,15 @@ public final class KubernetesPolicySource implements AutoCloseable {
         return informer.start().toCompletableFuture();
     }
 
+    /** A kind that appears is counted absent until its informer's first list, so readiness does not flap. */
     private void lookForAbsentKinds() {
         for (ResourceDefinitionContext ctx : KINDS) {
-            if (closed || !absent.contains(name(ctx)) || !served(ctx)) {
+            String name = name(ctx);
+            if (closed || !absent.contains(name) || informers.containsKey(name) || !served(ctx)) {
                 continue;
             }
-            LOG.infof("%s is now served by the API server: watching it", name(ctx));
-            watch(ctx);
-            absent.remove(name(ctx));
+            LOG.infof("%s is now served by the API server: watching it", name);
+            watch(ctx).thenRun(() -> absent.remove(name));
         }
     }
 

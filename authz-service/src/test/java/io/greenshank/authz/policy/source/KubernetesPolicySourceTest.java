@@ -1,21 +1,13 @@
 package io.greenshank.authz.policy.source;
 
+import static io.greenshank.authz.policy.source.PolicyKindsMockCluster.req;
+import static io.greenshank.authz.policy.source.PolicyKindsMockCluster.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.greenshank.authz.policy.Destination;
-import io.greenshank.authz.policy.PolicyRequest;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,23 +16,16 @@ import org.junit.jupiter.api.Test;
 /** Policies from the API server (fabric8 mock server in CRUD mode) through informers, applied as they change. */
 class KubernetesPolicySourceTest {
 
-    private KubernetesMockServer server;
+    private PolicyKindsMockCluster mock;
     private KubernetesClient client;
     private ScheduledExecutorService scheduler;
     private KubernetesPolicySource source;
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
-        KubernetesPolicySource.KINDS.forEach(ctx -> server.expectCustomResource(
-                new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder()
-                        .withGroup(ctx.getGroup()).withVersion(ctx.getVersion()).withKind(ctx.getKind())
-                        .withPlural(ctx.getPlural()).withScope(ctx.isNamespaceScoped() ? "Namespaced" : "Cluster")
-                        .build()));
-        client = server.createClient();
-        scheduler = Executors.newSingleThreadScheduledExecutor();
+        mock = new PolicyKindsMockCluster(new KubernetesCrudDispatcher());
+        client = mock.client;
+        scheduler = mock.scheduler;
     }
 
     @AfterEach
@@ -48,18 +33,7 @@ class KubernetesPolicySourceTest {
         if (source != null) {
             source.close();
         }
-        scheduler.shutdownNow();
-        client.close();
-        server.destroy();
-    }
-
-    private static GenericKubernetesResource resource(String yaml) {
-        return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
-    }
-
-    private static PolicyRequest req(String path) {
-        return PolicyRequest.builder().destination(new Destination("team", "web", Map.of("app", "web"), "", 80))
-                .path(path).build();
+        mock.close();
     }
 
     @Test

@@ -1,26 +1,18 @@
 package io.greenshank.authz.policy.source;
 
+import static io.greenshank.authz.policy.source.PolicyKindsMockCluster.req;
+import static io.greenshank.authz.policy.source.PolicyKindsMockCluster.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.greenshank.authz.policy.Destination;
-import io.greenshank.authz.policy.PolicyRequest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +54,7 @@ class KubernetesPolicySourceWithoutLegacyCrdsTest {
     }
 
     private ClusterWithoutLegacyCrds cluster;
-    private KubernetesMockServer server;
+    private PolicyKindsMockCluster mock;
     private KubernetesClient client;
     private ScheduledExecutorService scheduler;
     private KubernetesPolicySource source;
@@ -71,15 +63,9 @@ class KubernetesPolicySourceWithoutLegacyCrdsTest {
     @BeforeEach
     void start() {
         cluster = new ClusterWithoutLegacyCrds();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), cluster, false);
-        server.init();
-        KubernetesPolicySource.KINDS.forEach(ctx -> server.expectCustomResource(
-                new CustomResourceDefinitionContext.Builder()
-                        .withGroup(ctx.getGroup()).withVersion(ctx.getVersion()).withKind(ctx.getKind())
-                        .withPlural(ctx.getPlural()).withScope(ctx.isNamespaceScoped() ? "Namespaced" : "Cluster")
-                        .build()));
-        client = server.createClient();
-        scheduler = Executors.newSingleThreadScheduledExecutor();
+        mock = new PolicyKindsMockCluster(cluster);
+        client = mock.client;
+        scheduler = mock.scheduler;
     }
 
     @AfterEach
@@ -87,23 +73,12 @@ class KubernetesPolicySourceWithoutLegacyCrdsTest {
         if (source != null) {
             source.close();
         }
-        scheduler.shutdownNow();
-        client.close();
-        server.destroy();
+        mock.close();
     }
 
     private static ResourceDefinitionContext kind(String plural) {
         return KubernetesPolicySource.KINDS.stream().filter(k -> k.getPlural().equals(plural)).findFirst()
                 .orElseThrow();
-    }
-
-    private static GenericKubernetesResource resource(String yaml) {
-        return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
-    }
-
-    private static PolicyRequest req(String path) {
-        return PolicyRequest.builder().destination(new Destination("team", "web", Map.of("app", "web"), "", 80))
-                .path(path).build();
     }
 
     private void startSource(Duration absentRecheck, Duration initialSyncTimeout) {
