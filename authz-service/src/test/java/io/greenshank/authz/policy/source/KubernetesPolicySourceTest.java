@@ -81,13 +81,19 @@ class KubernetesPolicySourceTest {
         source = new KubernetesPolicySource(client, store, scheduler, Duration.ofMillis(20), Duration.ofMinutes(1));
         source.start(Duration.ofMinutes(10), Duration.ofSeconds(10));
         assertThat(store.current().evaluate(req("/")).allowed()).isFalse();
-        client.genericKubernetesResources(KubernetesPolicySource.KINDS.get(1)).inNamespace("team").resource(resource("""
+        allowEveryoneInTeam();
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.current().evaluate(req("/")).allowed());
+    }
+
+    /** A ServiceRole allowing every service in namespace team, bound to every user. */
+    private void allowEveryoneInTeam() {
+        client.genericKubernetesResources(kind("serviceroles")).inNamespace("team").resource(resource("""
                 apiVersion: rbac.istio.io/v1alpha1
                 kind: ServiceRole
                 metadata: {name: all, namespace: team}
                 spec: {rules: [{services: ["*"]}]}
                 """)).create();
-        client.genericKubernetesResources(KubernetesPolicySource.KINDS.get(2)).inNamespace("team").resource(resource("""
+        client.genericKubernetesResources(kind("servicerolebindings")).inNamespace("team").resource(resource("""
                 apiVersion: rbac.istio.io/v1alpha1
                 kind: ServiceRoleBinding
                 metadata: {name: everyone, namespace: team}
@@ -95,7 +101,6 @@ class KubernetesPolicySourceTest {
                   roleRef: {kind: ServiceRole, name: all}
                   subjects: [{user: "*"}]
                 """)).create();
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.current().evaluate(req("/")).allowed());
     }
 
     private static ResourceDefinitionContext kind(String plural) {
@@ -152,20 +157,7 @@ class KubernetesPolicySourceTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> source.absentKinds().isEmpty());
         assertThat(source.synced()).isTrue();
 
-        client.genericKubernetesResources(kind("serviceroles")).inNamespace("team").resource(resource("""
-                apiVersion: rbac.istio.io/v1alpha1
-                kind: ServiceRole
-                metadata: {name: all, namespace: team}
-                spec: {rules: [{services: ["*"]}]}
-                """)).create();
-        client.genericKubernetesResources(kind("servicerolebindings")).inNamespace("team").resource(resource("""
-                apiVersion: rbac.istio.io/v1alpha1
-                kind: ServiceRoleBinding
-                metadata: {name: everyone, namespace: team}
-                spec:
-                  roleRef: {kind: ServiceRole, name: all}
-                  subjects: [{user: "*"}]
-                """)).create();
+        allowEveryoneInTeam();
         await("changes after the late start are watched").atMost(Duration.ofSeconds(10))
                 .until(() -> store.current().evaluate(req("/")).allowed());
     }
