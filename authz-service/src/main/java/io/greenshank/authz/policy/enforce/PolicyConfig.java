@@ -75,6 +75,10 @@ public interface PolicyConfig {
         /** Changes arriving within this window become one generation. */
         @WithDefault("100ms")
         Duration batchDelay();
+
+        /** How often a kind the API server does not serve (no CRD, e.g. rbac.istio.io on Istio 1.6+) is looked for. */
+        @WithDefault("1m")
+        Duration absentKindRecheck();
     }
 
     interface Sar {

@@ -11,7 +11,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness of the policy stage: down until the cluster's policies are first listed, or while the route table is
- * unreadable. Rejected policies do not make it unready (they are enforced fail-closed) but are named in the detail.
+ * unreadable. Watched kinds without a CRD in the cluster count as synced and empty and are named. Rejected
+ * policies do not make it unready (they are enforced fail-closed) but are named in the detail.
  */
 @Readiness
 @ApplicationScoped
@@ -29,6 +30,11 @@ public class PolicyHealthCheck implements HealthCheck {
                 .withData("authorizationPolicies", set.authorizationPolicies().size())
                 .withData("serviceRoleBindings", set.legacy().bindingCount())
                 .withData("rejected", set.rejections().size());
+        if (!runtime.absentKinds().isEmpty()) {
+            b.withData("notServed", String.join(", ", runtime.absentKinds())
+                    + " (no such CRD in the cluster: treated as empty, looked for again every "
+                    + runtime.config().kubernetes().absentKindRecheck() + ")");
+        }
         if (!runtime.routesProblem().isEmpty()) {
             b.withData("routes", runtime.routesProblem());
         }

@@ -42,6 +42,9 @@ public class PolicyMetrics {
                 .description("ServiceRoleBindings in the current generation").register(registry);
         Gauge.builder("greenshank.policy.rejected", runtime, r -> r.policies().rejections().size())
                 .description("Policies rejected in the current generation (enforced fail-closed)").register(registry);
+        Gauge.builder("greenshank.policy.kinds.absent", runtime, r -> r.absentKinds().size())
+                .description("Watched policy kinds the API server does not serve (no CRD), treated as empty")
+                .register(registry);
         Gauge.builder("greenshank.policy.generation", runtime, r -> r.policies().generation())
                 .description("Policy generation number").register(registry);
         Gauge.builder("greenshank.sar.cache.size", runtime,

@@ -98,7 +98,8 @@ public class PolicyRuntime {
             scheduler.scheduleWithFixedDelay(this::scanDirectories, every, every, TimeUnit.MILLISECONDS);
         }
         if (config.kubernetes().enabled()) {
-            cluster = new KubernetesPolicySource(kubernetes.get(), store, scheduler, config.kubernetes().batchDelay());
+            cluster = new KubernetesPolicySource(kubernetes.get(), store, scheduler, config.kubernetes().batchDelay(),
+                    config.kubernetes().absentKindRecheck());
             cluster.start(config.kubernetes().resync(), config.kubernetes().initialSyncTimeout());
         }
         if (config.enabled() && routes.hasResources()) {
@@ -156,6 +157,11 @@ public class PolicyRuntime {
 
     public boolean clusterSynced() {
         return cluster == null || cluster.synced();
+    }
+
+    /** Watched kinds the cluster does not serve (no CRD), treated as empty; empty without a cluster source. */
+    public List<String> absentKinds() {
+        return cluster == null ? List.of() : cluster.absentKinds();
     }
 
     public PolicyConfig config() {

@@ -1,16 +1,21 @@
 package io.greenshank.authz.policy.source;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,17 +42,24 @@ public final class KubernetesPolicySource implements AutoCloseable {
     private final PolicyDocuments documents;
     private final ScheduledExecutorService scheduler;
     private final Duration batchDelay;
+    private final Duration absentRecheck;
     private final Map<String, PolicyEntry> objects = new ConcurrentHashMap<>();
     private final AtomicBoolean pending = new AtomicBoolean();
-    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    /** Kinds the API server does not serve (their CRD is not installed): synced and empty until they appear. */
+    private final Set<String> absent = ConcurrentHashMap.newKeySet();
+    private volatile Duration resync = Duration.ofMinutes(10);
+    private volatile boolean started;
+    private volatile boolean closed;
 
     public KubernetesPolicySource(KubernetesClient client, PolicyStore store, ScheduledExecutorService scheduler,
-                                  Duration batchDelay) {
+                                  Duration batchDelay, Duration absentRecheck) {
         this.client = client;
         this.store = store;
         this.documents = new PolicyDocuments(store.rootNamespace());
         this.scheduler = scheduler;
         this.batchDelay = batchDelay;
+        this.absentRecheck = absentRecheck;
     }
 
     private static ResourceDefinitionContext context(String group, String version, String kind, String plural,
@@ -56,49 +68,111 @@ public final class KubernetesPolicySource implements AutoCloseable {
                 .withPlural(plural).withNamespaced(namespaced).build();
     }
 
+    /** The name kubectl and RBAC use for a kind, e.g. {@code serviceroles.rbac.istio.io}. */
+    public static String name(ResourceDefinitionContext ctx) {
+        return ctx.getPlural() + "." + ctx.getGroup();
+    }
+
     public String id() {
         return "kubernetes";
     }
 
-    /** Starts the informers and waits (bounded) for their first list, so the first generation is complete. */
+    /**
+     * Starts the informers and waits (bounded) for their first list, so the first generation is complete. A kind
+     * whose list answers 404 has no CRD in this cluster (the rbac.istio.io kinds are gone from Istio 1.6 on): it is
+     * counted as synced and empty, and looked for again every {@code absentRecheck}.
+     */
     public void start(Duration resync, Duration initialSyncTimeout) {
+        this.resync = resync;
+        List<CompletableFuture<Void>> firstLists = new ArrayList<>();
         for (ResourceDefinitionContext ctx : KINDS) {
-            var op = client.genericKubernetesResources(ctx);
-            SharedIndexInformer<GenericKubernetesResource> informer = ctx.isNamespaceScoped()
-                    ? op.inAnyNamespace().runnableInformer(resync.toMillis())
-                    : op.runnableInformer(resync.toMillis());
-            informer.addEventHandler(new Handler());
-            informer.exceptionHandler((isStarted, t) -> {
-                LOG.warnf("policy informer for %s: %s (retrying)", ctx.getPlural(), t.toString());
-                return true;
-            });
-            informers.add(informer);
-        }
-        List<java.util.concurrent.CompletableFuture<Void>> started = new ArrayList<>();
-        for (SharedIndexInformer<GenericKubernetesResource> i : informers) {
-            started.add(i.start().toCompletableFuture());
+            if (served(ctx)) {
+                firstLists.add(watch(ctx));
+            } else {
+                absent.add(name(ctx));
+                LOG.infof("%s is not served by the API server (no such CRD): treated as empty, looked for again "
+                        + "every %s", name(ctx), absentRecheck);
+            }
         }
         try {
-            java.util.concurrent.CompletableFuture.allOf(started.toArray(java.util.concurrent.CompletableFuture[]::new))
+            CompletableFuture.allOf(firstLists.toArray(CompletableFuture[]::new))
                     .get(initialSyncTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warnf("policy informers not synced after %s (%s); serving what is known", initialSyncTimeout, e);
         }
         // Handlers are notified asynchronously; the informers' caches already hold the full first list.
-        for (SharedIndexInformer<GenericKubernetesResource> i : informers) {
+        for (SharedIndexInformer<GenericKubernetesResource> i : informers.values()) {
             for (GenericKubernetesResource obj : i.getStore().list()) {
-                JsonNode node = JSON.valueToTree(obj);
-                PolicyEntry e = documents.parseNode(node, "kubernetes");
+                PolicyEntry e = documents.parseNode(JSON.valueToTree(obj), "kubernetes");
                 if (e != null) {
                     objects.put(key(obj), e);
                 }
             }
         }
         publish();
+        started = true;
+        long every = Math.max(100, absentRecheck.toMillis());
+        scheduler.scheduleWithFixedDelay(this::lookForAbsentKinds, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** False only when the list answers 404; any other failure is left to the informer, which retries. */
+    private boolean served(ResourceDefinitionContext ctx) {
+        try {
+            ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+            if (ctx.isNamespaceScoped()) {
+                client.genericKubernetesResources(ctx).inAnyNamespace().list(one);
+            } else {
+                client.genericKubernetesResources(ctx).list(one);
+            }
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return false;
+            }
+            LOG.warnf("listing %s failed: %s (the informer retries)", name(ctx), e.getMessage());
+            return true;
+        }
+    }
+
+    private CompletableFuture<Void> watch(ResourceDefinitionContext ctx) {
+        var op = client.genericKubernetesResources(ctx);
+        SharedIndexInformer<GenericKubernetesResource> informer = ctx.isNamespaceScoped()
+                ? op.inAnyNamespace().runnableInformer(resync.toMillis())
+                : op.runnableInformer(resync.toMillis());
+        informer.addEventHandler(new Handler());
+        informer.exceptionHandler((isStarted, t) -> {
+            LOG.warnf("policy informer for %s: %s (retrying)", name(ctx), t.toString());
+            return true;
+        });
+        informers.put(name(ctx), informer);
+        return informer.start().toCompletableFuture();
+    }
+
+    /** A kind that appears is counted absent until its informer's first list, so readiness does not flap. */
+    private void lookForAbsentKinds() {
+        for (ResourceDefinitionContext ctx : KINDS) {
+            String name = name(ctx);
+            if (closed || !absent.contains(name) || informers.containsKey(name) || !served(ctx)) {
+                continue;
+            }
+            LOG.infof("%s is now served by the API server: watching it", name);
+            watch(ctx).thenRun(() -> absent.remove(name));
+        }
+    }
+
+    /** Every kind is either listed at least once or known not to be served. */
     public boolean synced() {
-        return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+        return started && KINDS.stream().allMatch(ctx -> absent.contains(name(ctx))
+                || (informers.containsKey(name(ctx)) && informers.get(name(ctx)).hasSynced()));
+    }
+
+    /** Kinds without a CRD in this cluster, by {@link #name}, in {@link #KINDS} order. */
+    public List<String> absentKinds() {
+        return KINDS.stream().map(KubernetesPolicySource::name).filter(absent::contains).toList();
+    }
+
+    public Duration absentRecheck() {
+        return absentRecheck;
     }
 
     private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
@@ -120,8 +194,7 @@ public final class KubernetesPolicySource implements AutoCloseable {
     }
 
     private void put(GenericKubernetesResource obj) {
-        JsonNode node = JSON.valueToTree(obj);
-        PolicyEntry e = documents.parseNode(node, "kubernetes");
+        PolicyEntry e = documents.parseNode(JSON.valueToTree(obj), "kubernetes");
         if (e != null) {
             objects.put(key(obj), e);
         } else {
@@ -148,6 +221,7 @@ public final class KubernetesPolicySource implements AutoCloseable {
 
     @Override
     public void close() {
-        informers.forEach(SharedIndexInformer::close);
+        closed = true;
+        informers.values().forEach(SharedIndexInformer::close);
     }
 }

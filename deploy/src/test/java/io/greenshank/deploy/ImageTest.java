@@ -1,0 +1,259 @@
+package io.greenshank.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The images deploy/image/build.sh writes (target/images/&lt;service&gt;.tar, docker-archive format), read as a
+ * container runtime would: config (user, entrypoint, environment, ports) against the Deployment that runs it, layers
+ * against their digests, file ownership and modes for a read-only root filesystem; and authz-service's image run as a
+ * container would run it (its layers unpacked in order, a read-only root, a tmpfs /tmp, uid 10001, the config's
+ * environment and entrypoint) until ready. Tagged {@code image}: run with
+ * {@code deploy/image/build.sh && ./mvnw -B -pl deploy -am verify -Dgroups=image -Dimage.excluded=none}.
+ */
+@Tag("image")
+class ImageTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path IMAGES = Rendered.ROOT.resolve("target/images");
+
+    record Image(Path dir, JsonNode config, List<Path> layers) {
+        JsonNode container() {
+            return config.get("config");
+        }
+
+        List<String> env() {
+            List<String> env = new ArrayList<>();
+            container().get("Env").forEach(e -> env.add(e.asText()));
+            return env;
+        }
+    }
+
+    private static Image unpack(String service, Path into) throws Exception {
+        Path tar = IMAGES.resolve(service + ".tar");
+        assertThat(tar).as("build it first: deploy/image/build.sh " + service).isRegularFile();
+        run(List.of("tar", "-xf", tar.toString(), "-C", Files.createDirectories(into).toString()));
+        JsonNode manifest = JSON.readTree(into.resolve("manifest.json").toFile());
+        assertThat(manifest).hasSize(1);
+        assertThat(manifest.get(0).get("RepoTags").get(0).asText())
+                .as("the name the kustomize bases use").isEqualTo("ghcr.io/greenshank/" + service + ":0.1.0");
+        JsonNode config = JSON.readTree(into.resolve(manifest.get(0).get("Config").asText()).toFile());
+        assertThat(sha256(into.resolve(manifest.get(0).get("Config").asText())))
+                .isEqualTo(manifest.get(0).get("Config").asText().replace(".json", ""));
+        List<Path> layers = new ArrayList<>();
+        manifest.get(0).get("Layers").forEach(l -> layers.add(into.resolve(l.asText())));
+        return new Image(into, config, layers);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s:\n%s", cmd, out).isZero();
+        return out;
+    }
+
+    private static Deployment deployment(String service) {
+        return Rendered.of("overlays/standalone").deployment("greenshank-" + service);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"authz-service", "oidc-bridge", "profile-controller"})
+    void configMatchesTheDeploymentThatRunsIt(String service, @TempDir Path dir) throws Exception {
+        Image image = unpack(service, dir);
+        JsonNode c = image.container();
+        Deployment d = deployment(service);
+        var container = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        var pod = d.getSpec().getTemplate().getSpec().getSecurityContext();
+
+        assertThat(c.get("User").asText()).as("non-root, the uid the pods run as")
+                .isEqualTo(pod.getRunAsUser() + ":" + pod.getRunAsGroup());
+        assertThat(JSON.convertValue(c.get("Entrypoint"), List.class))
+                .containsExactly("/opt/java/bin/java", "-jar", "/deployments/quarkus-run.jar");
+        Set<String> exposed = new TreeSet<>();
+        c.get("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
+        assertThat(exposed).as("the service's ports only").isEqualTo(container.getPorts().stream()
+                .map(ContainerPort::getContainerPort).map(p -> p + "/tcp").collect(Collectors.toCollection(TreeSet::new)));
+        String heap = container.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst()
+                .orElseThrow().getValue();
+        assertThat(image.env()).as("the image's default heap flags are the Deployment's")
+                .contains("JAVA_TOOL_OPTIONS=" + heap);
+        assertThat(heap).contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError");
+
+        List<String> diffIds = new ArrayList<>();
+        image.config().get("rootfs").get("diff_ids").forEach(id -> diffIds.add(id.asText()));
+        List<String> actual = new ArrayList<>();
+        for (Path layer : image.layers()) {
+            actual.add("sha256:" + sha256(layer));
+        }
+        assertThat(actual).as("runtime, dependencies, runner, application").hasSize(4).isEqualTo(diffIds);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"authz-service", "oidc-bridge", "profile-controller"})
+    void everyFileIsRootOwnedAndOnlyTmpIsWritable(String service, @TempDir Path dir) throws Exception {
+        Image image = unpack(service, dir);
+        List<String> problems = new ArrayList<>();
+        Set<String> paths = new TreeSet<>();
+        for (Path layer : image.layers()) {
+            for (String line : run(List.of("tar", "--numeric-owner", "-tvf", layer.toString())).split("\n")) {
+                String[] f = line.trim().split("\\s+", 6);
+                String mode = f[0];
+                String owner = f[1];
+                String path = f[5].replaceFirst(" -> .*", "");
+                paths.add(path);
+                if (!owner.equals("0/0")) {
+                    problems.add(path + " owned by " + owner);
+                }
+                if (mode.charAt(3) == 's' || mode.charAt(6) == 's') {
+                    problems.add(path + " is setuid/setgid: " + mode);
+                }
+                if (mode.charAt(8) == 'w' && mode.charAt(0) != 'l' && !path.equals("./tmp/")) {
+                    problems.add(path + " is world-writable: " + mode);
+                }
+                if (path.equals("./tmp/") && !mode.equals("drwxrwxrwt")) {
+                    problems.add("/tmp is " + mode);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(paths).contains("./opt/java/bin/java", "./deployments/quarkus-run.jar",
+                "./deployments/lib/boot/", "./deployments/app/", "./etc/passwd", "./tmp/");
+        assertThat(paths).as("no shell, no package manager").doesNotContain("./bin/sh", "./usr/bin/apt");
+    }
+
+    @Test
+    void authzServiceRunsFromItsImageAsUid10001OnAReadOnlyRoot(@TempDir Path dir) throws Exception {
+        Image image = unpack("authz-service", dir.resolve("image"));
+        Path root = Files.createDirectories(dir.resolve("root"));
+        for (Path layer : image.layers()) {
+            run(List.of("tar", "-xf", layer.toString(), "-C", root.toString()));
+        }
+        Files.createDirectories(root.resolve("proc"));
+        // What a ConfigMap mount would bring: the keys of the issuer it trusts (readiness waits for them).
+        Files.writeString(Files.createDirectories(root.resolve("etc/greenshank")).resolve("jwks.json"), jwks());
+        int http = freePort();
+        int grpc = freePort();
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "sh", "-c",
+                // A container runtime's mounts: the image read-only, /proc, an emptyDir at /tmp.
+                "set -e; r=\"$1\"; shift; mount --bind \"$r\" \"$r\"; mount -o remount,bind,ro \"$r\"; "
+                        + "mount -t proc proc \"$r/proc\"; mount -t tmpfs -o mode=1777 tmpfs \"$r/tmp\"; "
+                        + "exec env -i \"$@\"", "sh", root.toString()));
+        cmd.addAll(image.env());
+        cmd.add("QUARKUS_HTTP_PORT=" + http);
+        cmd.add("GREENSHANK_AUTHZ_GRPC_PORT=" + grpc);
+        cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_ISSUER=https://issuer.test");
+        cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_AUDIENCES=kubeflow");
+        cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_JWKS_FILE=/etc/greenshank/jwks.json");
+        cmd.addAll(List.of("/usr/sbin/chroot", "--userspec=" + image.container().get("User").asText(), root.toString()));
+        image.container().get("Entrypoint").forEach(e -> cmd.add(e.asText()));
+        Path log = dir.resolve("authz-service.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitReady(p, log, URI.create("http://127.0.0.1:" + http + "/q/health/ready"));
+            ProcessHandle java = p.descendants()
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no java process under " + p.pid()));
+            String uid = Files.readAllLines(Path.of("/proc", String.valueOf(java.pid()), "status")).stream()
+                    .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+            assertThat(uid.split("\\s+")).as(uid).containsOnly("Uid:", "10001");
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitReady(Process p, Path log, URI url) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plusSeconds(120);
+        String last = "no answer";
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(p.isAlive()).as("the container exited:\n%s", tail(log)).isTrue();
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not ready at " + url + " (" + last + "):\n" + tail(log));
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    private static String jwks() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        ECPublicKey k = (ECPublicKey) g.generateKeyPair().getPublic();
+        return """
+                {"keys":[{"kty":"EC","crv":"P-256","kid":"image-test","use":"sig","alg":"ES256","x":"%s","y":"%s"}]}
+                """.formatted(coordinate(k.getW().getAffineX()), coordinate(k.getW().getAffineY()));
+    }
+
+    private static String coordinate(BigInteger v) {
+        byte[] raw = v.toByteArray();
+        byte[] fixed = new byte[32];
+        int n = Math.min(32, raw.length);
+        System.arraycopy(raw, raw.length - n, fixed, 32 - n, n);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
