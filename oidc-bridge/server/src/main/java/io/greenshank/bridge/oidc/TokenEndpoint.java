@@ -47,13 +47,8 @@ public class TokenEndpoint {
     private final MeterRegistry metrics;
     private final CodeGrants codeGrants;
 
-<<<<<<< HEAD
-    public TokenEndpoint(@Any Instance<TokenGrant> grantBeans, ClientRegistry clients, TokenMinter minter,
-                         Issuer issuer, MeterRegistry metrics, CodeGrants codeGrants) {
-=======
-    public TokenEndpoint(@Any Instance<TokenGrant> grantBeans, ClientAuthentication clientAuthentication, TokenMinter minter,
-                         Issuer issuer, MeterRegistry metrics) {
->>>>>>> devicecode
+    public TokenEndpoint(@Any Instance<TokenGrant> grantBeans, ClientAuthentication clientAuthentication,
+                         TokenMinter minter, Issuer issuer, MeterRegistry metrics, CodeGrants codeGrants) {
         for (TokenGrant g : grantBeans) {
             GrantKey k = new GrantKey(g.grantType(), g.subjectTokenType());
             TokenGrant previous = grants.put(k, g);
