@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Fuzzes the {@code x-forwarded-client-cert} parser. Properties: a header is parsed or refused with
  * {@link ForwardedClientCert.MalformedException}, nothing else; every parsed element has pairs with non-empty
  * {@code [A-Za-z0-9_-]} keys; a parsed peer URI is a value of the last element and came from text after
- * {@code URI=} in the header (no URI out of nowhere).
+ * a {@code URI} key in the header (no URI out of nowhere).
  */
 class ForwardedClientCertFuzzTest {
 
@@ -30,7 +30,7 @@ class ForwardedClientCertFuzzTest {
         }
         xfcc.peerUri().ifPresent(uri -> {
             assertThat(xfcc.elements().get(xfcc.elements().size() - 1).values("URI")).startsWith(uri);
-            assertThat(header.toUpperCase(java.util.Locale.ROOT)).contains("URI=");
+            assertThat(header).containsPattern("(?i)URI[ \\t]*=");
         });
     }
 }

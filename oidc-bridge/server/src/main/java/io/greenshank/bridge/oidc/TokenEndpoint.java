@@ -87,7 +87,7 @@ public class TokenEndpoint {
         String grantType = "";
         Reply reply;
         try {
-            Map<String, String> params = form(http, ctx.body().asString(StandardCharsets.UTF_8.name()));
+            Map<String, String> params = form(http.getHeader("Content-Type"), ctx.body().asString(StandardCharsets.UTF_8.name()));
             grantType = params.getOrDefault("grant_type", "");
             reply = token(params, headers(http), http);
             count(grantType, "issued");
@@ -104,8 +104,8 @@ public class TokenEndpoint {
     }
 
     /** The form's parameters, each at most once (RFC 6749 §3.2); the body must be a form. */
-    private static Map<String, String> form(HttpServerRequest http, String body) throws OAuthException {
-        String type = Optional.ofNullable(http.getHeader("Content-Type")).orElse("");
+    static Map<String, String> form(String contentType, String body) throws OAuthException {
+        String type = Optional.ofNullable(contentType).orElse("");
         int semi = type.indexOf(';');
         if (!(semi < 0 ? type : type.substring(0, semi)).trim().equalsIgnoreCase(FORM)) {
             throw OAuthException.invalidRequest("the token request must be " + FORM);
@@ -243,7 +243,7 @@ public class TokenEndpoint {
         return c;
     }
 
-    private static String[] basic(String b64) throws OAuthException {
+    static String[] basic(String b64) throws OAuthException {
         try {
             String s = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
             int i = s.indexOf(':');
