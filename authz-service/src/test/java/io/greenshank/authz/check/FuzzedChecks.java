@@ -76,7 +76,9 @@ final class FuzzedChecks {
                 out.addLast(segment);
             }
         }
-        boolean trailing = decoded.toString().replace('\\', '/').endsWith("/");
+        String slashed = decoded.toString().replace('\\', '/');
+        // RFC 3986 section 5.2.4: a final "." or ".." segment leaves the path ending in "/"
+        boolean trailing = slashed.endsWith("/") || slashed.endsWith("/.") || slashed.endsWith("/..");
         return "/" + String.join("/", out) + (trailing && !out.isEmpty() ? "/" : "");
     }
 }
