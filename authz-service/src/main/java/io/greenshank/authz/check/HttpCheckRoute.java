@@ -94,23 +94,29 @@ public class HttpCheckRoute {
     }
 
     static CheckAttributes toAttributes(HttpServerRequest req, String prefix) {
-        String uri = req.uri();
+        return toAttributes(req.method().name(), req.uri(), req.headers(),
+                req.authority() == null ? "" : req.authority().toString(), prefix);
+    }
+
+    /** The request as Vert.x decoded it, read into attributes; {@code authority} is HTTP/2's {@code :authority}. */
+    static CheckAttributes toAttributes(String method, String uri, Iterable<Map.Entry<String, String>> requestHeaders,
+                                        String authority, String prefix) {
         String target = uri.length() > prefix.length() ? uri.substring(prefix.length()) : "/";
         if (!target.startsWith("/")) {
             target = "/" + target;
         }
         String[] pathQuery = CheckAttributes.splitTarget(target);
         Map<String, String> headers = new HashMap<>();
-        req.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (x, y) -> x + "," + y));
+        requestHeaders.forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (x, y) -> x + "," + y));
         String host = headers.get("host");
         if (host == null) {
-            host = req.authority() == null ? "" : req.authority().toString(); // HTTP/2 carries :authority instead
+            host = authority; // HTTP/2 carries :authority instead
         }
         String scheme = headers.getOrDefault("x-forwarded-proto", "");
         // Envoy's http_service sends the request's method, path and headers, never the peer's address: source.ip is
         // unknown unless greenshank.authz.mesh.http-peer-address-header names a header Envoy sets (see handle). No
         // client-writable header (x-envoy-external-address, x-forwarded-for, x-real-ip) is taken for it.
-        return new CheckAttributes("http", req.method().name(), scheme, host, pathQuery[0], pathQuery[1], headers,
+        return new CheckAttributes("http", method, scheme, host, pathQuery[0], pathQuery[1], headers,
                 CheckAttributes.Peer.UNKNOWN, null, "", null);
     }
 

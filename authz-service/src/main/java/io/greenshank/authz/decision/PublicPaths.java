@@ -23,9 +23,8 @@ public final class PublicPaths {
         }
     }
 
-    /** Dot segments are refused outright so {@code /static/../admin} cannot ride on a public prefix. */
     public boolean matches(String path) {
-        if (path.contains("/..") || path.contains("/./") || path.contains("%2e") || path.contains("%2E")) {
+        if (ambiguous(path)) {
             return false;
         }
         for (String e : exact) {
@@ -35,6 +34,25 @@ public final class PublicPaths {
         }
         for (String p : prefixes) {
             if (path.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Dot segments, backslashes and escaped dots, slashes or backslashes are refused outright, so that neither
+     * {@code /static/../admin} nor {@code /static/.\..\admin} nor {@code /static/.%2f..%2fadmin} can ride on a public
+     * prefix to an upstream that resolves them (many treat {@code \} as {@code /}, some decode {@code %2F}).
+     */
+    private static boolean ambiguous(String path) {
+        if (path.contains("/..") || path.contains("/./") || path.indexOf('\\') >= 0) {
+            return true;
+        }
+        for (int i = path.indexOf('%'); i >= 0 && i + 2 < path.length(); i = path.indexOf('%', i + 1)) {
+            char hi = path.charAt(i + 1);
+            char lo = Character.toLowerCase(path.charAt(i + 2));
+            if ((hi == '2' && (lo == 'e' || lo == 'f')) || (hi == '5' && lo == 'c')) {
                 return true;
             }
         }

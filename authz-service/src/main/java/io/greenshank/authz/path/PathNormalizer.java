@@ -1,6 +1,8 @@
 package io.greenshank.authz.path;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.Objects;
 
@@ -118,12 +120,18 @@ public final class PathNormalizer {
         return out.toString();
     }
 
-    /** Decodes %XX only where XX is an RFC 3986 unreserved character; other escapes keep their meaning (upper-cased). */
+    /**
+     * Decodes %XX only where XX is an RFC 3986 unreserved character; other escapes keep their meaning (upper-cased).
+     * A stray {@code %} that decoding turns into the start of an escape ({@code %%341} to {@code %41}) is written
+     * {@code %25}, as Chromium's canonicalizer in Envoy does (CheckForNestedEscapes): otherwise a second decoding,
+     * by the upstream or by normalizing again, would read a path the policy never saw.
+     */
     private static String decodeUnreserved(String path) {
         if (path.indexOf('%') < 0) {
             return path;
         }
         StringBuilder out = new StringBuilder(path.length());
+        List<Integer> strayPercents = new ArrayList<>();
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == '%' && i + 2 < path.length()) {
@@ -141,7 +149,17 @@ public final class PathNormalizer {
                     continue;
                 }
             }
+            if (c == '%') {
+                strayPercents.add(out.length());
+            }
             out.append(c);
+        }
+        for (int k = strayPercents.size() - 1; k >= 0; k--) {
+            int p = strayPercents.get(k);
+            if (p + 2 < out.length() && Character.digit(out.charAt(p + 1), 16) >= 0
+                    && Character.digit(out.charAt(p + 2), 16) >= 0) {
+                out.insert(p + 1, "25");
+            }
         }
         return out.toString();
     }

@@ -391,4 +391,15 @@ class DecisionEngineTest {
         assertThat(p.matches("/static/%2e%2e/api")).isFalse();
         assertThat(Set.of(p.matches("/staticx"))).containsExactly(false);
     }
+
+    /** Found by HttpCheckRequestFuzzTest: a backslash or an escaped slash must not carry dot segments past a prefix. */
+    @Test
+    void public_paths_refuse_backslashes_and_escaped_separators() {
+        PublicPaths p = new PublicPaths(List.of("/static/*"));
+        assertThat(p.matches("/static/\\..\\admin")).isFalse();
+        assertThat(p.matches("/static/.\\..\\admin")).isFalse();
+        assertThat(p.matches("/static/.%2f..%2Fadmin")).isFalse();
+        assertThat(p.matches("/static/.%5c..%5Cadmin")).isFalse();
+        assertThat(p.matches("/static/%41pp.js")).isTrue();
+    }
 }

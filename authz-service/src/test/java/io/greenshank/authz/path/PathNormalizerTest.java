@@ -84,4 +84,18 @@ class PathNormalizerTest {
             assertThat(PathNormalizer.malformed(p)).as("'%s'", p).isNull();
         }
     }
+
+    /** Found by PathNormalizerFuzzTest (crash-4c31a40a...): decoding must not complete a stray '%' into an escape. */
+    @Test
+    void decodingNeverCompletesAStrayPercentIntoAnEscape() throws Exception {
+        assertThat(norm(PathNormalization.BASE, "/%%4%41E\\%2D")).isEqualTo("/%%254AE/-");
+        assertThat(norm(PathNormalization.BASE, "/%%341")).isEqualTo("/%2541");
+        assertThat(norm(PathNormalization.DECODE_AND_MERGE_SLASHES, "/a%%32F..")).isEqualTo("/a%252F..");
+        for (PathNormalization mode : PathNormalization.values()) {
+            for (String p : new String[] {"/%%4%41E", "/%%341", "/a%%32F..", "/%%%%41", "/%"}) {
+                String once = norm(mode, p);
+                assertThat(norm(mode, once)).as("%s on %s", mode, p).isEqualTo(once);
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.greenshank.kubectl;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -21,7 +22,13 @@ public record IdToken(String raw, Map<String, Object> header, Map<String, Object
         if (!(claims.get("exp") instanceof Number exp)) {
             throw new IllegalArgumentException("the token has no exp claim");
         }
-        return new IdToken(raw, header, claims, Instant.ofEpochSecond(exp.longValue()));
+        Instant expiresAt;
+        try {
+            expiresAt = Instant.ofEpochSecond(exp.longValue());
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("the token's exp " + exp + " is not a representable time");
+        }
+        return new IdToken(raw, header, claims, expiresAt);
     }
 
     /** Whether the token is still good for at least {@code marginSeconds} after {@code now}. */

@@ -286,7 +286,7 @@ public final class SharingService {
         return details != null && !details.isEmpty();
     }
 
-    private record Contributor(Subject subject, String namespace, ContributorRole role) {
+    record Contributor(Subject subject, String namespace, ContributorRole role) {
     }
 
     private record PolicyHalf(String kind, ResourceDefinitionContext context, GenericKubernetesResource object) {
@@ -330,7 +330,8 @@ public final class SharingService {
         }
     }
 
-    private Contributor validate(Binding b) {
+    /** A KFAM request body read as a contributor, or a 400 naming what is wrong with it. */
+    static Contributor validate(Binding b) {
         Subject person = b == null ? null : b.person();
         if (person == null || person.getName() == null || person.getName().isBlank()) {
             throw SharingException.badRequest("binding needs user (or subject) with kind and name");

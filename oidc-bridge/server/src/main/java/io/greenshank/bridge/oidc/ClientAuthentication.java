@@ -62,7 +62,7 @@ public class ClientAuthentication {
         return c;
     }
 
-    private static String[] basic(String b64) throws OAuthException {
+    static String[] basic(String b64) throws OAuthException {
         try {
             String s = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
             int i = s.indexOf(':');

@@ -20,7 +20,12 @@ public final class OAuthForm {
 
     /** The form's parameters, each at most once (RFC 6749 §3.2); the body must be a form. */
     public static Map<String, String> parse(HttpServerRequest http, String body) throws OAuthException {
-        String type = Optional.ofNullable(http.getHeader("Content-Type")).orElse("");
+        return parse(http.getHeader("Content-Type"), body);
+    }
+
+    /** The same from the {@code Content-Type} header's value (null when absent) and the body. */
+    static Map<String, String> parse(String contentType, String body) throws OAuthException {
+        String type = Optional.ofNullable(contentType).orElse("");
         int semi = type.indexOf(';');
         if (!(semi < 0 ? type : type.substring(0, semi)).trim().equalsIgnoreCase(FORM)) {
             throw OAuthException.invalidRequest("the request must be " + FORM);

@@ -34,8 +34,11 @@ final class IssuerKeys {
         Map<String, Object> doc;
         try {
             doc = JSONObjectUtils.parse(jwksJson);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
             throw new JwksFetchException("JWKS is not a JSON object");
+        }
+        if (doc == null) {
+            throw new JwksFetchException("JWKS is not a JSON object"); // the parser answers null for "null"
         }
         if (!(doc.get("keys") instanceof List<?> list)) {
             throw new JwksFetchException("JWKS has no \"keys\" array");

@@ -42,6 +42,9 @@ public final class JwtVerifier implements AutoCloseable {
     public static final int DEFAULT_MAX_TOKEN_LENGTH = 16 * 1024;
     public static final int MAX_JSON_DEPTH = 16;
     private static final Set<String> EMBEDDED_KEY_PARAMS = Set.of("jwk", "jku", "x5u", "x5c");
+    private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat");
+    /** 9999-12-31T23:59:59Z: NumericDate claims are refused beyond it. */
+    private static final long MAX_EPOCH_SECONDS = 253_402_300_799L;
 
     private final Map<String, TrustedIssuer> issuers;
     private final Map<String, JwksCache> caches;
@@ -254,6 +257,13 @@ public final class JwtVerifier implements AutoCloseable {
 
     private VerifiedToken checkClaims(TrustedIssuer issuer, JWTClaimsSet claims, Map<String, Object> claimsJson,
                                       String alg, String kid) throws TokenRejectedException {
+        for (String timeClaim : TIME_CLAIMS) {
+            Object v = claimsJson.get(timeClaim);
+            if (v != null && !(v instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= MAX_EPOCH_SECONDS)) {
+                // beyond this, seconds-to-Date arithmetic overflows: a far-future nbf or iat would read as the past
+                throw new TokenRejectedException(RejectReason.CLAIM_MISSING, timeClaim + " is not a time before 10000-01-01");
+            }
+        }
         Instant now = clock.instant();
         Duration skew = issuer.clockSkew();
         Date exp = claims.getExpirationTime();

@@ -49,6 +49,21 @@ class Rfc8725AttackTest {
         assertThat(ONE_KEY.verify(sign(KEY, validClaims("alice@example.com"))).subject()).contains("sub-alice@example.com");
     }
 
+    /**
+     * Found by JwtCompactFuzzTest: an iat (or nbf) of 1.78e68 seconds overflowed to a date in the past, so a signed
+     * token whose iat/nbf is absurdly far in the future passed. Time claims beyond year 9999, negative or not numbers
+     * are refused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"iat", "nbf", "exp"})
+    void time_claims_out_of_range_are_refused(String claim) {
+        for (Object value : new Object[] {new java.math.BigDecimal("1.78e68"), Long.MAX_VALUE, 253_402_300_800L, -1L}) {
+            Map<String, Object> claims = new java.util.LinkedHashMap<>(validClaims("alice"));
+            claims.put(claim, value);
+            refused(ONE_KEY, sign(KEY, claims), RejectReason.CLAIM_MISSING);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"none", "None", "NONE", "nOnE"})
     void sec_2_1_alg_none_in_any_case_is_refused(String alg) {
