@@ -71,4 +71,95 @@ class RouteTableTest {
                 - path: /a/{ns}
                   destination: {namespace: "{namespace}"}""")).hasMessageContaining("{namespace} is not a variable");
     }
+
+    /** Kubeflow Pipelines names the namespace in the query string: v2beta1 {@code namespace}, v1beta1 a reference key. */
+    private static final String PIPELINES = """
+            routes:
+            - path: /apis/v2beta1/runs
+              query: {namespace: namespace}
+              destination: {namespace: kubeflow, service: ml-pipeline}
+              resource: {group: pipelines.kubeflow.org, version: v1beta1, resource: runs, namespace: "{namespace}"}
+            - path: /apis/v1beta1/runs
+              queryEquals: {resource_reference_key.type: NAMESPACE}
+              query: {namespace: resource_reference_key.id}
+              destination: {namespace: kubeflow, service: ml-pipeline}
+              resource: {group: pipelines.kubeflow.org, version: v1beta1, resource: runs, namespace: "{namespace}"}
+            - path: /ns/{namespace}/runs
+              query: {namespace: namespace}
+              destination: {namespace: "{namespace}"}
+            - path: /**
+              destination: {namespace: kubeflow, service: ml-pipeline}
+            """;
+
+    private static String namespaceOf(RouteTable t, String path, String query) throws RejectedRouteException {
+        return t.match("GET", "h", path, query).orElseThrow().resource().orElseThrow().namespace();
+    }
+
+    private static String rejection(RouteTable t, String path, String query) {
+        try {
+            return "matched " + t.match("GET", "h", path, query);
+        } catch (RejectedRouteException e) {
+            return e.reason();
+        }
+    }
+
+    @Test
+    void aQueryVariableIsReadDecodedFromItsParameter() throws Exception {
+        RouteTable t = RouteTable.parseYaml(PIPELINES);
+        assertThat(namespaceOf(t, "/apis/v2beta1/runs", "page_size=10&namespace=team-a")).isEqualTo("team-a");
+        assertThat(namespaceOf(t, "/apis/v2beta1/runs", "namespace=team%2Da&sort_by=")).isEqualTo("team-a");
+        assertThat(namespaceOf(t, "/apis/v2beta1/runs", "%6Eamespace=team-a")).as("the name is decoded too")
+                .isEqualTo("team-a");
+        assertThat(namespaceOf(t, "/apis/v1beta1/runs",
+                "resource_reference_key.type=NAMESPACE&resource_reference_key.id=team-b")).isEqualTo("team-b");
+        assertThat(t.match("GET", "h", "/apis/v1beta1/runs",
+                "resource_reference_key.type=EXPERIMENT&resource_reference_key.id=e1").orElseThrow().index())
+                .as("an id that is not a namespace is not read as one").isEqualTo(3);
+    }
+
+    @Test
+    void aValueThatCannotBeReadUnambiguouslyRefusesTheRequest() throws Exception {
+        RouteTable t = RouteTable.parseYaml(PIPELINES);
+        assertThat(rejection(t, "/apis/v2beta1/runs", "namespace=team-a&namespace=team-b"))
+                .isEqualTo("query_parameter_repeated");
+        assertThat(rejection(t, "/apis/v2beta1/runs", "namespace=team-a&%6eamespace=team-a"))
+                .as("repeated after decoding, even with one value").isEqualTo("query_parameter_repeated");
+        assertThat(rejection(t, "/apis/v1beta1/runs", "resource_reference_key.type=NAMESPACE"
+                + "&resource_reference_key.type=EXPERIMENT&resource_reference_key.id=team-a"))
+                .as("a repeated condition is not settled by either value").isEqualTo("query_parameter_repeated");
+        assertThat(rejection(t, "/apis/v2beta1/runs", "page_size=10")).isEqualTo("query_parameter_missing");
+        assertThat(rejection(t, "/apis/v2beta1/runs", "namespace=")).isEqualTo("query_parameter_missing");
+        assertThat(rejection(t, "/apis/v2beta1/runs", "namespace=team%zz")).isEqualTo("query_parameter_invalid");
+        assertThat(rejection(t, "/apis/v2beta1/runs", "namespace=team-a;namespace=team-b"))
+                .isEqualTo("query_parameter_invalid");
+        assertThat(rejection(t, "/apis/v2beta1/runs", "namespace=team-a%00")).isEqualTo("query_parameter_invalid");
+        assertThat(rejection(t, "/apis/v2beta1/runs", "namespace=%C0%AF")).isEqualTo("query_parameter_invalid");
+        assertThat(rejection(t, "/apis/v2beta1/runs", "namespace=team-a+")).as("no object is named 'team-a '")
+                .isEqualTo("query_parameter_invalid");
+        assertThat(rejection(t, "/apis/v2beta1/runs", "namespace=Team-A")).isEqualTo("query_parameter_invalid");
+    }
+
+    @Test
+    void aVariableInPathAndQueryMustAgree() throws Exception {
+        RouteTable t = RouteTable.parseYaml(PIPELINES);
+        assertThat(t.match("GET", "h", "/ns/team-a/runs", "namespace=team-a").orElseThrow().destination().namespace())
+                .isEqualTo("team-a");
+        assertThat(t.match("GET", "h", "/ns/team-a/runs", "").orElseThrow().destination().namespace())
+                .as("the path alone names it").isEqualTo("team-a");
+        assertThat(rejection(t, "/ns/team-a/runs", "namespace=team-b")).isEqualTo("route_variable_conflict");
+    }
+
+    @Test
+    void badQuerySettingsAreRejectedWithTheRouteNamed() {
+        assertThatThrownBy(() -> RouteTable.parseYaml("""
+                routes:
+                - path: /a
+                  query: {"ns-1": namespace}
+                  destination: {namespace: x}""")).hasMessageContaining("routes[0].query: bad variable name 'ns-1'");
+        assertThatThrownBy(() -> RouteTable.parseYaml("""
+                routes:
+                - path: /a
+                  query: {ns: ""}
+                  destination: {namespace: "{ns}"}""")).hasMessageContaining("routes[0].query.ns must name");
+    }
 }
