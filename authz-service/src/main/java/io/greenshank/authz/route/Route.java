@@ -15,15 +15,17 @@ import java.util.Map;
  *   resource: {group: kubeflow.org, version: v1, resource: notebooks, namespace: "{namespace}", name: "{name}"}
  * </pre>
  *
- * <p>{@code query} maps a variable to the query parameter it is read from (decoded; exactly one value, else the request
+ * <p>{@code methods} (default: all) limits the route to those HTTP methods, for APIs that name the namespace in the
+ * query of some calls (a list) and in the body of others (a create). {@code query} maps a variable to the query parameter it is read from (decoded; exactly one value, else the request
  * is refused); {@code queryEquals} makes the route match only requests whose parameter has exactly that value. A
  * variable both in the path and in {@code query} must agree where both are given.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record Route(String host, String path, Map<String, String> query, Map<String, String> queryEquals,
+public record Route(String host, java.util.Set<String> methods, String path, Map<String, String> query, Map<String, String> queryEquals,
                     DestinationTemplate destination, ResourceTemplate resource) {
 
     public Route {
+        methods = methods == null ? java.util.Set.of() : java.util.Set.copyOf(methods);
         query = query == null ? Map.of() : Map.copyOf(query);
         queryEquals = queryEquals == null ? Map.of() : Map.copyOf(queryEquals);
     }

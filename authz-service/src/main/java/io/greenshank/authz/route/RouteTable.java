@@ -122,6 +122,11 @@ public final class RouteTable {
                 throw new IllegalArgumentException(where + ".query." + variable + " must name a query parameter");
             }
         });
+        r.methods().forEach(m -> {
+            if (!io.greenshank.authz.decision.RequestSyntax.isMethod(m) || !m.equals(m.toUpperCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(where + ".methods: '" + m + "' is not an upper-case HTTP method");
+            }
+        });
         r.queryEquals().forEach((parameter, value) -> {
             if (parameter.isBlank() || value == null) {
                 throw new IllegalArgumentException(where + ".queryEquals: '" + parameter + "' needs a name and a value");
@@ -184,10 +189,11 @@ public final class RouteTable {
     public Optional<RouteMatch> match(String method, String host, String path, String query)
             throws RejectedRouteException {
         String h = Hosts.withoutPort(Hosts.normalize(host));
+        String m = method == null ? "GET" : method;
         QueryParameters parameters = null;
         for (int i = 0; i < routes.size(); i++) {
             Compiled c = routes.get(i);
-            if (!hostMatches(c.host(), h)) {
+            if (!hostMatches(c.host(), h) || !c.route().methods().isEmpty() && !c.route().methods().contains(m)) {
                 continue;
             }
             Map<String, String> vars = matchPath(c.segments(), path);

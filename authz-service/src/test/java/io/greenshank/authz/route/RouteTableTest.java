@@ -140,6 +140,26 @@ class RouteTableTest {
     }
 
     @Test
+    void methodsLimitARouteSoACreateWithItsNamespaceInTheBodyFallsThrough() throws Exception {
+        RouteTable t = RouteTable.parseYaml("""
+                routes:
+                - methods: [GET]
+                  path: /apis/v2beta1/runs
+                  query: {namespace: namespace}
+                  destination: {namespace: kubeflow, service: ml-pipeline}
+                - path: /**
+                  destination: {namespace: kubeflow, service: other}
+                """);
+        assertThat(t.match("POST", "h", "/apis/v2beta1/runs", "").orElseThrow().index()).isEqualTo(1);
+        assertThat(t.match("GET", "h", "/apis/v2beta1/runs", "namespace=a").orElseThrow().index()).isZero();
+        assertThatThrownBy(() -> RouteTable.parseYaml("""
+                routes:
+                - methods: [get]
+                  path: /a
+                  destination: {namespace: x}""")).hasMessageContaining("routes[0].methods: 'get' is not");
+    }
+
+    @Test
     void aVariableInPathAndQueryMustAgree() throws Exception {
         RouteTable t = RouteTable.parseYaml(PIPELINES);
         assertThat(t.match("GET", "h", "/ns/team-a/runs", "namespace=team-a").orElseThrow().destination().namespace())
