@@ -19,6 +19,7 @@ public class PipelinesProfile implements QuarkusTestProfile {
                 "greenshank.policy.dirs", abs("../policies/mesh"),
                 "greenshank.policy.routes-file", abs("../policies/kubeflow/pipelines-routes.yaml.example"),
                 "greenshank.policy.sar.timeout", "3s",
+                "greenshank.policy.explain-enabled", "true",
                 // This machine is shared and slow; the decision bound is not what these tests are about.
                 "greenshank.authz.deny.timeout", "8s");
     }

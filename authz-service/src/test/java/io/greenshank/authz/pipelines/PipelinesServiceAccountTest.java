@@ -23,7 +23,11 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,6 +66,7 @@ class PipelinesServiceAccountTest {
     @ConfigProperty(name = "test.cluster.signer-file")
     String signerFile;
 
+    final HttpClient http = HttpClient.newHttpClient();
     ManagedChannel channel;
     Map<String, Envoy> envoys;
 
@@ -168,6 +173,19 @@ class PipelinesServiceAccountTest {
         assertRefused(fromPod("team-a", "default-editor", "/apis/v2beta1/runs?namespace=team-%zz"),
                 400, "query_parameter_invalid");
         assertThat(RBAC.reviews).as("nothing was reviewed for a request that could not be read").isEmpty();
+
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("greenshank_policy_decisions_total{action=\"query_parameter_repeated\"",
+                "greenshank_policy_decisions_total{action=\"query_parameter_missing\"",
+                "greenshank_policy_decisions_total{action=\"query_parameter_invalid\"");
+        HttpResponse<String> explained = http.send(HttpRequest.newBuilder(URI.create(base + "explain"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"user\":\"system:serviceaccount:team-a:default-editor\",\"method\":\"GET\","
+                                + "\"path\":\"/apis/v2beta1/runs?namespace=team-a&namespace=team-b\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(explained.body()).as("explain says what the Check does").contains("\"status\":400",
+                "\"reason\":\"query_parameter_repeated\"");
     }
 
     @Test
@@ -182,6 +200,7 @@ class PipelinesServiceAccountTest {
         envoys.forEach((protocol, envoy) -> {
             ClientResponse r = envoy.handle(apiToken).clientResponse();
             assertThat(r.status()).as(protocol).isEqualTo(401);
+            assertThat(reason(r)).as(protocol).isEqualTo("audience_mismatch");
         });
     }
 }
