@@ -23,6 +23,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.greenshank.testing.oidc.ServiceAccountTokenClaims;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -30,8 +31,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -90,13 +89,8 @@ class PipelinesServiceAccountTest {
     /** A projected token as the kubelet mounts it for {@code serviceAccountToken: {audience: …}}. */
     String projectedToken(String namespace, String serviceAccount, String audience) throws Exception {
         RSAKey key = RSAKey.parse(Files.readString(Path.of(signerFile)));
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ClusterIssuerResource.ISSUER).audience(audience)
-                .subject("system:serviceaccount:" + namespace + ":" + serviceAccount)
-                .claim("kubernetes.io", Map.of("namespace", namespace,
-                        "serviceaccount", Map.of("name", serviceAccount, "uid", "uid-" + serviceAccount),
-                        "pod", Map.of("name", "notebook-0", "uid", "uid-pod")))
-                .issueTime(new Date()).notBeforeTime(new Date())
-                .expirationTime(Date.from(Instant.now().plusSeconds(3600))).build();
+        JWTClaimsSet claims = JWTClaimsSet.parse(ServiceAccountTokenClaims.of(ClusterIssuerResource.ISSUER, audience,
+                namespace, serviceAccount));
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
