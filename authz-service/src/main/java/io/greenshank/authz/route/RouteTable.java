@@ -170,15 +170,6 @@ public final class RouteTable {
         return routes.size();
     }
 
-    /** The first route matching the (normalized) path and host, or empty; for requests without a query string. */
-    public Optional<RouteMatch> match(String method, String host, String path) {
-        try {
-            return match(method, host, path, "");
-        } catch (RejectedRouteException e) {
-            throw new IllegalStateException("an empty query string cannot be ambiguous", e);
-        }
-    }
-
     /**
      * The first route matching the (normalized) path, the host and the route's {@code queryEquals}, or empty.
      *

@@ -29,7 +29,8 @@ class RouteTableTest {
     @Test
     void pathTemplateVariablesFillDestinationAndResource() throws Exception {
         RouteTable t = RouteTable.parseYaml(ROUTES);
-        RouteMatch m = t.match("GET", "KubeFlow.example.com:443", "/notebook/kubeflow-alice/nb1/lab/tree").orElseThrow();
+        RouteMatch m = t.match("GET", "KubeFlow.example.com:443", "/notebook/kubeflow-alice/nb1/lab/tree", "")
+                .orElseThrow();
         assertThat(m.index()).isZero();
         assertThat(m.destination().namespace()).isEqualTo("kubeflow-alice");
         assertThat(m.destination().service()).isEqualTo("nb1");
@@ -41,23 +42,23 @@ class RouteTableTest {
     @Test
     void verbComesFromTheMethodAndWhetherAnObjectIsNamed() throws Exception {
         RouteTable t = RouteTable.parseYaml(ROUTES);
-        assertThat(t.match("GET", "a.example.com", "/pipeline/apis/v1/namespaces/team/runs").orElseThrow()
+        assertThat(t.match("GET", "a.example.com", "/pipeline/apis/v1/namespaces/team/runs", "").orElseThrow()
                 .resource().orElseThrow().verb()).isEqualTo("list");
-        assertThat(t.match("POST", "a.example.com", "/pipeline/apis/v1/namespaces/team/runs").orElseThrow()
+        assertThat(t.match("POST", "a.example.com", "/pipeline/apis/v1/namespaces/team/runs", "").orElseThrow()
                 .resource().orElseThrow().verb()).isEqualTo("create");
-        assertThat(t.match("DELETE", "kubeflow.example.com", "/notebook/ns/nb/").orElseThrow()
+        assertThat(t.match("DELETE", "kubeflow.example.com", "/notebook/ns/nb/", "").orElseThrow()
                 .resource().orElseThrow().verb()).isEqualTo("delete");
     }
 
     @Test
     void firstMatchWinsAndHostsFilter() throws Exception {
         RouteTable t = RouteTable.parseYaml(ROUTES);
-        assertThat(t.match("GET", "other.org", "/notebook/ns/nb/x").orElseThrow().destination().service())
+        assertThat(t.match("GET", "other.org", "/notebook/ns/nb/x", "").orElseThrow().destination().service())
                 .as("host does not match route 0, falls through to the catch-all").isEqualTo("centraldashboard");
-        assertThat(t.match("GET", "kubeflow.example.com", "/notebook/ns").orElseThrow().index()).isEqualTo(2);
-        assertThat(t.match("GET", "kubeflow.example.com", "/notebook//nb/x").orElseThrow().index())
+        assertThat(t.match("GET", "kubeflow.example.com", "/notebook/ns", "").orElseThrow().index()).isEqualTo(2);
+        assertThat(t.match("GET", "kubeflow.example.com", "/notebook//nb/x", "").orElseThrow().index())
                 .as("a variable needs a non-empty segment").isEqualTo(2);
-        assertThat(RouteTable.empty().match("GET", "h", "/")).isEmpty();
+        assertThat(RouteTable.empty().match("GET", "h", "/", "")).isEmpty();
     }
 
     @Test
