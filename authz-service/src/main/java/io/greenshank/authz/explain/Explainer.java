@@ -15,6 +15,7 @@ import io.greenshank.authz.policy.PolicyRequest;
 import io.greenshank.authz.policy.PolicySet;
 import io.greenshank.authz.policy.enforce.PolicyAuthorizer;
 import io.greenshank.authz.route.RouteMatch;
+import io.greenshank.authz.route.RejectedRouteException;
 import io.greenshank.authz.route.RouteTable;
 import io.greenshank.authz.sar.ResourceAttributes;
 import io.greenshank.authz.sar.ReviewSubject;
@@ -80,7 +81,12 @@ public final class Explainer {
         } catch (RejectedPathException e) {
             return Explanation.refusedBeforePolicy(rawPath, e.getMessage(), fallback, "path_rejected");
         }
-        Optional<RouteMatch> route = routes.match(method, host(q), path);
+        Optional<RouteMatch> route;
+        try {
+            route = routes.match(method, host(q), path, CheckAttributes.splitTarget(rawPath)[1]);
+        } catch (RejectedRouteException e) {
+            return Explanation.refusedBeforePolicy(rawPath, e.getMessage(), fallback, e.reason());
+        }
         Destination d;
         if (q.destination() != null && q.destination().namespace() != null) {
             ExplainRequest.DestinationSpec s = q.destination();

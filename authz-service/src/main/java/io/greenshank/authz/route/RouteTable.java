@@ -24,12 +24,27 @@ import java.util.regex.Pattern;
  *
  * <p>Path templates: {@code {var}} captures one segment, {@code *} matches one segment, a trailing {@code **} matches
  * the rest (zero or more segments). Hosts: exact (case-insensitive, port ignored), {@code *.suffix}, or {@code *}.
+ *
+ * <p>Query variables ({@code query: {namespace: <parameter>}}) exist because some APIs name the namespace only in the
+ * query string (Kubeflow Pipelines: {@code ?namespace=} in v2beta1, {@code ?resource_reference_key.type=NAMESPACE&
+ * resource_reference_key.id=} in v1beta1). A value that cannot be read unambiguously refuses the request
+ * ({@link RejectedRouteException}) instead of picking one.
  */
 public final class RouteTable {
 
     private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
+    /**
+     * What a query variable may hold: a DNS-1123 subdomain, as namespaces and object names are. A variable fills the
+     * destination namespace policies are looked up by, so a value no object can have (a trailing space, an
+     * upper-case letter) must not reach a namespace where no DENY applies.
+     */
+    private static final Pattern KUBERNETES_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
-    private record Compiled(Route route, String host, List<String> segments) {
+    private record Compiled(Route route, String host, List<String> segments, java.util.Set<String> pathVariables) {
+
+        boolean readsQuery() {
+            return !route.query().isEmpty() || !route.queryEquals().isEmpty();
+        }
     }
 
     private final List<Compiled> routes;
@@ -73,9 +88,12 @@ public final class RouteTable {
                     vars.add(m.group(1));
                 }
             }
+            java.util.Set<String> pathVars = java.util.Set.copyOf(vars);
+            checkQuery(where, r);
+            vars.addAll(r.query().keySet());
             checkVariables(where, vars, r);
             String host = r.host() == null || r.host().isBlank() ? "*" : Hosts.normalize(r.host());
-            out.add(new Compiled(r, host, segments));
+            out.add(new Compiled(r, host, segments, pathVars));
         }
         return new RouteTable(List.copyOf(out));
     }
@@ -93,6 +111,27 @@ public final class RouteTable {
             list.add(m.treeToValue(n, Route.class));
         }
         return of(list);
+    }
+
+    private static void checkQuery(String where, Route r) {
+        r.query().forEach((variable, parameter) -> {
+            if (!VARIABLE.matcher("{" + variable + "}").matches()) {
+                throw new IllegalArgumentException(where + ".query: bad variable name '" + variable + "'");
+            }
+            if (parameter == null || parameter.isBlank()) {
+                throw new IllegalArgumentException(where + ".query." + variable + " must name a query parameter");
+            }
+        });
+        r.methods().forEach(m -> {
+            if (!io.greenshank.authz.decision.RequestSyntax.isMethod(m) || !m.equals(m.toUpperCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(where + ".methods: '" + m + "' is not an upper-case HTTP method");
+            }
+        });
+        r.queryEquals().forEach((parameter, value) -> {
+            if (parameter.isBlank() || value == null) {
+                throw new IllegalArgumentException(where + ".queryEquals: '" + parameter + "' needs a name and a value");
+            }
+        });
     }
 
     private static void checkVariables(String where, java.util.Set<String> vars, Route r) {
@@ -131,20 +170,75 @@ public final class RouteTable {
         return routes.size();
     }
 
-    /** The first route matching the (normalized) path and host, or empty. */
-    public Optional<RouteMatch> match(String method, String host, String path) {
+    /**
+     * The first route matching the (normalized) path, the host and the route's {@code queryEquals}, or empty.
+     *
+     * @param query the raw query string, without {@code ?}
+     * @throws RejectedRouteException where the first route whose path matches reads a parameter that is repeated,
+     *                                badly encoded, missing, or that disagrees with the path
+     */
+    public Optional<RouteMatch> match(String method, String host, String path, String query)
+            throws RejectedRouteException {
         String h = Hosts.withoutPort(Hosts.normalize(host));
+        String m = method == null ? "GET" : method;
+        QueryParameters parameters = null;
         for (int i = 0; i < routes.size(); i++) {
             Compiled c = routes.get(i);
-            if (!hostMatches(c.host(), h)) {
+            if (!hostMatches(c.host(), h) || !c.route().methods().isEmpty() && !c.route().methods().contains(m)) {
                 continue;
             }
             Map<String, String> vars = matchPath(c.segments(), path);
-            if (vars != null) {
-                return Optional.of(resolve(i, c.route(), vars, method));
+            if (vars == null) {
+                continue;
             }
+            if (c.readsQuery()) {
+                if (parameters == null) {
+                    parameters = QueryParameters.parse(query);
+                }
+                if (!queryEqualsHolds(c.route(), parameters)) {
+                    continue;
+                }
+                readQueryVariables(c, parameters, vars);
+            }
+            return Optional.of(resolve(i, c.route(), vars, method));
         }
         return Optional.empty();
+    }
+
+    private static boolean queryEqualsHolds(Route r, QueryParameters parameters) throws RejectedRouteException {
+        for (Map.Entry<String, String> e : r.queryEquals().entrySet()) {
+            if (!e.getValue().equals(parameters.single(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void readQueryVariables(Compiled c, QueryParameters parameters, Map<String, String> vars)
+            throws RejectedRouteException {
+        for (Map.Entry<String, String> e : c.route().query().entrySet()) {
+            String variable = e.getKey();
+            String parameter = e.getValue();
+            String value = parameters.single(parameter);
+            boolean inPath = c.pathVariables().contains(variable);
+            if (value == null || value.isEmpty()) {
+                if (inPath) {
+                    continue;
+                }
+                throw new RejectedRouteException("query_parameter_missing",
+                        "this route reads {" + variable + "} from query parameter '" + parameter + "', which is "
+                                + (value == null ? "absent" : "empty"));
+            }
+            if (value.length() > 253 || !KUBERNETES_NAME.matcher(value).matches()) {
+                throw new RejectedRouteException("query_parameter_invalid", "query parameter '" + parameter
+                        + "' is not a Kubernetes name (RFC 1123: lower-case letters, digits, '-' and '.')");
+            }
+            if (inPath && !value.equals(vars.get(variable))) {
+                throw new RejectedRouteException("route_variable_conflict", "{" + variable + "} is '"
+                        + vars.get(variable) + "' in the path but '" + value + "' in query parameter '" + parameter + "'");
+            }
+            vars.put(variable, value);
+        }
     }
 
     private static boolean hostMatches(String pattern, String host) {

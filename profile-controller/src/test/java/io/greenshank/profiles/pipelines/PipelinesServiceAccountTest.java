@@ -32,9 +32,8 @@ import io.greenshank.profiles.reconcile.ControllerHarness;
 import io.greenshank.profiles.reconcile.ControllerSettings;
 import io.greenshank.profiles.sharing.KubernetesAccessReviewer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.greenshank.testing.oidc.ServiceAccountTokenClaims;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -116,13 +115,8 @@ class PipelinesServiceAccountTest {
 
     /** A projected token as the kubelet mounts it for {@code serviceAccountToken: {audience: …}}. */
     static String projectedToken(String namespace, String serviceAccount, String audience) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(CLUSTER_ISSUER).audience(audience)
-                .subject("system:serviceaccount:" + namespace + ":" + serviceAccount)
-                .claim("kubernetes.io", Map.of("namespace", namespace,
-                        "serviceaccount", Map.of("name", serviceAccount, "uid", "uid-" + serviceAccount),
-                        "pod", Map.of("name", "notebook-0", "uid", "uid-pod")))
-                .issueTime(new Date()).notBeforeTime(new Date())
-                .expirationTime(Date.from(Instant.now().plusSeconds(3600))).build();
+        JWTClaimsSet claims = JWTClaimsSet.parse(ServiceAccountTokenClaims.of(CLUSTER_ISSUER, audience, namespace,
+                serviceAccount));
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(clusterKey.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(clusterKey));
         return jwt.serialize();

@@ -11,6 +11,7 @@ import io.greenshank.authz.policy.Decision;
 import io.greenshank.authz.policy.TraceEntry;
 import io.greenshank.authz.policy.legacy.LegacyRbac;
 import io.greenshank.authz.route.RouteMatch;
+import io.greenshank.authz.route.RejectedRouteException;
 import io.greenshank.authz.sar.ResourceAttributes;
 import io.greenshank.authz.sar.ReviewDecision;
 import io.greenshank.authz.sar.ReviewSubject;
@@ -104,7 +105,14 @@ public class PolicyAuthorizer implements Authorizer {
         if (!runtime.routesProblem().isEmpty()) {
             return AuthorizationResult.deny("route_table_unreadable", "");
         }
-        PolicyRequests.Built built = requests().build(request, identity, path);
+        PolicyRequests.Built built;
+        try {
+            built = requests().build(request, identity, path);
+        } catch (RejectedRouteException e) {
+            metrics.routeRejected(e.reason());
+            LOG.infof("route variables unreadable, request refused (%s): %s", e.reason(), e.getMessage());
+            return AuthorizationResult.badRequest(e.reason());
+        }
         Decision d = runtime.policies().evaluate(built.request());
         metrics.record(d);
         logShadowResults(d, built);

@@ -99,6 +99,12 @@ public class PolicyMetrics {
                 .tag("action", "path_rejected").tag("outcome", "deny").register(registry)).increment();
     }
 
+    /** A request refused because its route's query variables could not be read unambiguously. */
+    public void routeRejected(String reason) {
+        decisions.computeIfAbsent("route" + reason, k -> Counter.builder("greenshank.policy.decisions")
+                .tag("action", reason).tag("outcome", "deny").register(registry)).increment();
+    }
+
     public void review(ReviewDecision d) {
         String outcome = d.unavailable() ? "unavailable" : d.allowed() ? "allow" : "deny";
         reviews.computeIfAbsent(outcome, k -> Counter.builder("greenshank.sar.decisions").tag("outcome", k)

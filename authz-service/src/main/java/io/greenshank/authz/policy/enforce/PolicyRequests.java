@@ -7,6 +7,7 @@ import io.greenshank.authz.path.RejectedPathException;
 import io.greenshank.authz.path.PathNormalizer;
 import io.greenshank.authz.policy.Destination;
 import io.greenshank.authz.policy.PolicyRequest;
+import io.greenshank.authz.route.RejectedRouteException;
 import io.greenshank.authz.route.RouteMatch;
 import io.greenshank.authz.route.RouteTable;
 import io.greenshank.identity.Identity;
@@ -72,7 +73,8 @@ public final class PolicyRequests {
         return out;
     }
 
-    public Built build(CheckAttributes c, Optional<Identity> identity) throws RejectedPathException {
+    public Built build(CheckAttributes c, Optional<Identity> identity)
+            throws RejectedPathException, RejectedRouteException {
         return build(c, identity, normalize(c));
     }
 
@@ -82,9 +84,9 @@ public final class PolicyRequests {
     }
 
     /** Builds the request with the path already normalized by {@link #normalize}. */
-    public Built build(CheckAttributes c, Optional<Identity> identity, String path) {
+    public Built build(CheckAttributes c, Optional<Identity> identity, String path) throws RejectedRouteException {
         String host = Hosts.normalize(c.host());
-        Optional<RouteMatch> route = routes.match(c.method(), host, path);
+        Optional<RouteMatch> route = routes.match(c.method(), host, path, c.query());
         Destination d = destination(c, route);
         String principal = c.source().principal();
         if (principal.startsWith("spiffe://")) {
