@@ -19,6 +19,9 @@ public class DeviceSlapdProfile extends SlapdProfile {
         m.put("greenshank.bridge.device.code-lifetime", "PT" + LIFETIME_SECONDS + "S");
         m.put("greenshank.bridge.clients.kubectl.grant-types", "password,authorization_code,refresh_token,"
                 + DeviceCodeGrant.GRANT_TYPE);
+        // the wrong codes these tests enter count per address against the per-user budget (3 in SlapdProfile); how
+        // long the backoff lasts then depends on the machine's speed, so give the device tests room
+        m.put("greenshank.bridge.throttle.free-failures-per-user", "20");
         m.put("greenshank.bridge.tls.self-signed", "true");
         m.put("greenshank.bridge.tls.self-signed-dir", tlsDir().toString());
         return m;
