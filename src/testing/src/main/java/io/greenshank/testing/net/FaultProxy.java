@@ -147,7 +147,9 @@ public final class FaultProxy implements AutoCloseable {
                     Socket client = server.accept();
                     accepted.incrementAndGet();
                     open.add(client);
-                    if (mode == Mode.BLACK_HOLE) {
+                    if (mode == Mode.REFUSE) {
+                        reset(client); // accepted in the instant refuse() closed the listener
+                    } else if (mode == Mode.BLACK_HOLE) {
                         threads.execute(() -> swallow(client));
                     } else {
                         threads.execute(() -> connect(client));
@@ -171,6 +173,15 @@ public final class FaultProxy implements AutoCloseable {
             return;
         }
         open.add(upstream);
+        if (mode != Mode.FORWARD) { // the fault began while this connection was being made
+            reset(upstream);
+            if (mode == Mode.REFUSE) {
+                reset(client);
+            } else {
+                swallow(client);
+            }
+            return;
+        }
         threads.execute(() -> pump(client, upstream));
         pump(upstream, client);
     }
