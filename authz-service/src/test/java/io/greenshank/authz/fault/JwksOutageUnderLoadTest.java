@@ -46,7 +46,7 @@ class JwksOutageUnderLoadTest {
 
     static final int LANES = 4;
     /** How long the keys stay unreachable after they went stale; {@code -Dfaults.staleOutageMillis=600000} for 10 min. */
-    static final long STALE_OUTAGE_MILLIS = Long.getLong("faults.staleOutageMillis", 2_500);
+    static final long STALE_OUTAGE_MILLIS = Long.getLong("faults.staleOutageMillis", 4_000);
     static final long SLACK_MILLIS = 150;
     /** Measured at the client: gRPC and scheduling on a shared 2-vCPU machine come on top of the server's bound. */
     static final long CLIENT_SLACK_MILLIS = 1_500;
@@ -106,7 +106,8 @@ class JwksOutageUnderLoadTest {
         for (Answer a : answers) {
             if (a.allowed()) {
                 assertThat(a.user()).as("user of an allowed %s Check", a.sent().label()).contains(a.sent().expectedUser());
-                assertThat(a.sentNanos() < staleBy || a.sentNanos() > restoredAt)
+                // judged by when the answer came: a Check sent just before the restore may be decided after it
+                assertThat(a.sentNanos() < staleBy || a.answeredNanos() > restoredAt)
                         .as("%s token allowed %d ms after the fault began, keys stale after %d ms", a.sent().label(),
                                 ms(a.sentNanos() - faultAt), MAX_STALE_MILLIS).isTrue();
             }
@@ -115,7 +116,8 @@ class JwksOutageUnderLoadTest {
         assertThat(before).as("before the fault every Check is allowed").allMatch(Answer::allowed);
 
         // fail closed during the outage: the documented reason and status, within the decision timeout
-        List<Answer> stale = between(answers, staleBy, restoredAt);
+        List<Answer> stale = between(answers, staleBy, restoredAt).stream()
+                .filter(a -> a.answeredNanos() < restoredAt).toList();
         assertThat(stale).as("Checks while the keys were stale").isNotEmpty();
         assertThat(stale).as("every Check after max-stale is refused with keys_unavailable at 503").allSatisfy(a -> {
             assertThat(a.allowed()).isFalse();
