@@ -4,7 +4,11 @@ import io.greenshank.identity.Identity;
 import io.greenshank.identity.jwt.JwtVerifier;
 import io.greenshank.identity.jwt.TokenRejectedException;
 
-/** Token → identity: the cache first, then full verification (which may block on an unknown-kid JWKS fetch). */
+/**
+ * Token → identity: the cache first, then full verification (which may block on an unknown-kid JWKS fetch). A cached
+ * identity counts only while its issuer's keys are usable: once they are older than {@code max-stale} the token is
+ * verified again, and refused with {@code keys_unavailable}, like every other token of that issuer.
+ */
 public final class TokenAuthenticator {
 
     /** Observes cache lookups, for metrics. */
@@ -24,7 +28,7 @@ public final class TokenAuthenticator {
 
     /** The identity of an already-verified token, or null; never blocks. */
     public Identity cached(String token) {
-        Identity id = cache.get(token);
+        Identity id = trusted(cache.get(token));
         observer.lookup(id != null);
         return id;
     }
@@ -34,11 +38,18 @@ public final class TokenAuthenticator {
      * {@link #cached} on a worker, so each Check counts one lookup.
      */
     public Identity peek(String token) {
-        Identity id = cache.get(token);
+        Identity id = trusted(cache.get(token));
         if (id != null) {
             observer.lookup(true);
         }
         return id;
+    }
+
+    private Identity trusted(Identity id) {
+        if (id == null) {
+            return null;
+        }
+        return id.issuer().map(verifier::keysUsable).orElse(false) ? id : null;
     }
 
     /** Verifies (may block briefly on a JWKS refetch) and caches. */

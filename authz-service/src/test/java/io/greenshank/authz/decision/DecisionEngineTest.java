@@ -17,11 +17,14 @@ import io.greenshank.identity.jwt.JwksSettings;
 import io.greenshank.identity.jwt.JwtVerifier;
 import io.greenshank.identity.jwt.KeySource;
 import io.greenshank.identity.jwt.TrustedIssuer;
+import io.greenshank.testing.time.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -238,6 +241,34 @@ class DecisionEngineTest {
         assertThat(d.outcome()).isEqualTo(Decision.Outcome.ERROR);
         assertThat(d.status()).isEqualTo(503);
         assertThat(d.reason()).isEqualTo("keys_unavailable");
+    }
+
+    @Test
+    void a_cached_token_is_refused_like_any_other_once_its_issuers_keys_are_stale() throws Exception {
+        Path jwks = Files.createTempFile("jwks", ".json");
+        Files.writeString(jwks, new JWKSet(KEY.toPublicJWK()).toString());
+        MutableClock clock = new MutableClock(Instant.now());
+        JwtVerifier v = JwtVerifier.builder().clock(clock).issuer(TrustedIssuer.of(ISS, List.of("kubeflow"),
+                new KeySource.JwksFile(jwks)).withJwks(new JwksSettings(Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Duration.ofMinutes(1), Duration.ofMillis(500), 4096))).build();
+        v.refreshAll();
+        DecisionEngine e = new DecisionEngine(new CredentialExtractor(Optional.empty(), List.of()),
+                new TokenAuthenticator(v, new VerifiedTokenCache(10, Duration.ofHours(1), Clock.systemUTC()),
+                        hit -> (hit ? cacheHits : cacheMisses).incrementAndGet()),
+                new AuthenticatedOrPublicAuthorizer(new PublicPaths(List.of())), IdentityHeaders.KUBEFLOW_DEFAULT, List.of(),
+                new DenyPolicy(Optional.empty(), "rd", 503, "greenshank"), new RequestLimits(65536, 200), false);
+        Map<String, String> headers = Map.of("authorization", "Bearer " + token("alice@example.com", List.of()));
+        assertThat(e.decide(request("/x", headers)).allowed()).isTrue();
+        assertThat(e.decide(request("/x", headers)).allowed()).isTrue();
+        assertThat(cacheHits).hasValue(1);
+
+        Files.delete(jwks); // the key source is gone, and the last keys outlive max-stale
+        clock.advance(Duration.ofMinutes(2));
+        Decision d = e.decide(request("/x", headers));
+        assertThat(d.outcome()).isEqualTo(Decision.Outcome.ERROR);
+        assertThat(d.status()).isEqualTo(503);
+        assertThat(d.reason()).isEqualTo("keys_unavailable");
+        assertThat(cacheHits).as("a stale issuer's cached identity is not a hit").hasValue(1);
     }
 
     @Test

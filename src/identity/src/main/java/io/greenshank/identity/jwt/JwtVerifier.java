@@ -107,6 +107,15 @@ public final class JwtVerifier implements AutoCloseable {
         return true;
     }
 
+    /**
+     * True when this issuer's keys are loaded and not older than its {@code max-stale}: the condition under which a
+     * token it verified earlier may still be trusted from a cache. An issuer it does not trust has no usable keys.
+     */
+    public boolean keysUsable(String issuer) {
+        JwksCache c = caches.get(issuer);
+        return c != null && c.ready();
+    }
+
     /** Per-issuer key state, for health checks. */
     public Collection<JwksCache> keySets() {
         return caches.values();
