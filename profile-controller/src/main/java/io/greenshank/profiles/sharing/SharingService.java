@@ -180,7 +180,7 @@ public final class SharingService {
 
     /** Adds a contributor: the RoleBinding and its Istio policy, or neither. Idempotent; repairs a half pair. */
     public Binding add(Identity who, Binding request) {
-        Contributor c = validate(request);
+        Contributor c = validate(request, keys);
         Profile profile = profileOrThrow(c.namespace());
         if (!mayManageContributors(who, profile)) {
             throw SharingException.forbidden(who.user() + " may not manage contributors of profile " + c.namespace()
@@ -230,7 +230,7 @@ public final class SharingService {
 
     /** Removes a contributor. Succeeds when one half is already gone; refuses bindings not made through the API. */
     public void remove(Identity who, Binding request) {
-        Contributor c = validate(request);
+        Contributor c = validate(request, keys);
         Profile profile = profileOrThrow(c.namespace());
         if (!mayManageContributors(who, profile)) {
             throw SharingException.forbidden(who.user() + " may not manage contributors of profile " + c.namespace()
@@ -330,8 +330,8 @@ public final class SharingService {
         }
     }
 
-    /** A KFAM request body read as a contributor, or a 400 naming what is wrong with it. */
-    static Contributor validate(Binding b) {
+    /** A KFAM request body read as a contributor (users named as {@code keys} writes them), or a 400 saying why not. */
+    static Contributor validate(Binding b, SubjectKeys keys) {
         Subject person = b == null ? null : b.person();
         if (person == null || person.getName() == null || person.getName().isBlank()) {
             throw SharingException.badRequest("binding needs user (or subject) with kind and name");

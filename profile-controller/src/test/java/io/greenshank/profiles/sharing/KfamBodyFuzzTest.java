@@ -24,7 +24,8 @@ class KfamBodyFuzzTest {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private static final ContributorNames NAMES = new ContributorNames(new SubjectKeys(true));
+    private static final SubjectKeys KEYS = new SubjectKeys(true);
+    private static final ContributorNames NAMES = new ContributorNames(KEYS);
 
     @FuzzTest(maxDuration = "5m")
     void body(byte[] input) {
@@ -48,7 +49,7 @@ class KfamBodyFuzzTest {
         }
         SharingService.Contributor c;
         try {
-            c = SharingService.validate(binding);
+            c = SharingService.validate(binding, KEYS);
         } catch (SharingException e) {
             assertThat(e.status()).isEqualTo(400);
             return;
