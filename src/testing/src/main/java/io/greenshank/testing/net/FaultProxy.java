@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * unreachable in the two ways networks fail, and heal again, without stopping the peer:
  * <ul>
  *   <li>{@link #refuse()}: the listening socket is closed, so new connections get {@code ECONNREFUSED} at once
- *       (the peer's process died or its Service has no endpoints); existing ones are cut with a reset;</li>
+ *       (the peer's process died or its Service has no endpoints); existing ones are cut (a reset; the end of stream when a pump thread held the socket at that instant);</li>
  *   <li>{@link #blackHole()}: new connections are accepted and never answered, bytes on existing ones are swallowed
  *       (a dropped route, a hung peer): only the client's own timeouts end the wait;</li>
  *   <li>{@link #cutAll()}: every open connection is reset, new ones still pass;</li>
