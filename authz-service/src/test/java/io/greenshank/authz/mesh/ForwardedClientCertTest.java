@@ -15,6 +15,14 @@ class ForwardedClientCertTest {
     }
 
     @Test
+    void only_spaces_and_tabs_surround_a_key_control_characters_make_it_invalid() {
+        assertThatThrownBy(() -> ForwardedClientCert.parse("URI\u001f=spiffe://cluster.local/ns/a/sa/b"))
+                .isInstanceOf(ForwardedClientCert.MalformedException.class).hasMessageContaining("invalid key");
+        assertThatThrownBy(() -> ForwardedClientCert.parse("\u001cURI=spiffe://cluster.local/ns/a/sa/b"))
+                .isInstanceOf(ForwardedClientCert.MalformedException.class).hasMessageContaining("invalid key");
+    }
+
+    @Test
     void envoys_documented_single_element_example() throws Exception {
         ForwardedClientCert x = ForwardedClientCert.parse("By=http://frontend.lyft.com;"
                 + "Hash=468ed33be74eee6556d90c0149c1309e9ba61d6425303443c0748a02dd8de688;"
