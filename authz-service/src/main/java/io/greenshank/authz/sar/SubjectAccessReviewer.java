@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +53,7 @@ public final class SubjectAccessReviewer {
     private final AtomicLong failures = new AtomicLong();
 
     public SubjectAccessReviewer(KubernetesClient client, Settings settings, Executor executor, LongSupplier nanoClock) {
-        this.client = client;
+        this.client = boundedBy(client, settings.timeout());
         this.settings = settings;
         this.executor = executor;
         this.nanoClock = nanoClock;
@@ -167,6 +169,20 @@ public final class SubjectAccessReviewer {
     /** The review that would be sent, for explanations and tests. */
     public static SubjectAccessReview requestFor(ReviewSubject subject, ResourceAttributes resource) {
         return request(new Key(subject, resource));
+    }
+
+    /**
+     * The client reviews are sent with: no retries and a request timeout of {@code sar.timeout}, so a review never
+     * outlives the wait of the Check that started it. With the client's own retries (10, backing off to 51 s) a review
+     * started while the API server was away kept retrying long after it returned, and every Check for the same
+     * subject and resource joined that call and was refused until it gave up.
+     */
+    static KubernetesClient boundedBy(KubernetesClient client, Duration timeout) {
+        RequestConfig bounded = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
+                .build();
+        return client.newClient(bounded).adapt(KubernetesClient.class);
     }
 
     private static ReviewDecision unavailable(String detail) {

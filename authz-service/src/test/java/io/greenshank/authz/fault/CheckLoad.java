@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * Sustained Check load from a few real grpc-java clients (closed loop, one call outstanding per thread) that keeps
@@ -88,6 +89,19 @@ final class CheckLoad implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }
+    }
+
+    /** Waits for the first answer that satisfies {@code wanted}, for at most {@code timeoutMillis}. */
+    Optional<Answer> awaitAnswer(Predicate<Answer> wanted, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (System.nanoTime() < deadline) {
+            Optional<Answer> found = answers.stream().filter(wanted).findFirst();
+            if (found.isPresent()) {
+                return found;
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return Optional.empty();
     }
 
     private Answer call(Sent sent, CheckRequest request) {

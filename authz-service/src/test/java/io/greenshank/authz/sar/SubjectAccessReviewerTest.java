@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -12,6 +13,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.greenshank.identity.AuthMethod;
 import io.greenshank.identity.Identity;
 import io.greenshank.identity.SpiffeId;
+import io.greenshank.testing.net.FaultProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,5 +186,31 @@ class SubjectAccessReviewerTest {
         assertThat(d.allowed()).isFalse();
         assertThat(d.reason()).startsWith("authorization backend unavailable").contains("timed out");
         assertThat(tookMs).isLessThan(2000);
+    }
+
+    /**
+     * With the Kubernetes client's default retries (10, backing off to 51 s) a review begun while the API server
+     * refused connections kept retrying after it returned, and the next Check for the same subject and resource joined
+     * that call and was refused too. A review is now one attempt bounded by the timeout.
+     */
+    @Test
+    void aReviewBegunDuringAnOutageDoesNotOutliveItsTimeout() throws InterruptedException {
+        server.expect().post().withPath(PATH).andReturn(201, answer(true, "")).always();
+        try (FaultProxy proxy = FaultProxy.toLoopback(server.getPort());
+             KubernetesClient retrying = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                     .withMasterUrl("http://127.0.0.1:" + proxy.port()).withRequestRetryBackoffLimit(10).build()).build()) {
+            SubjectAccessReviewer r = new SubjectAccessReviewer(retrying, new SubjectAccessReviewer.Settings(
+                    Duration.ofMinutes(1), Duration.ofMinutes(1), 100, Duration.ofSeconds(2)), executor, clock::get);
+            proxy.refuse();
+            long start = System.nanoTime();
+            ReviewDecision during = r.review(ReviewSubject.of(alice()), LIST_NOTEBOOKS);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(during.unavailable()).isTrue();
+            TimeUnit.MILLISECONDS.sleep(4_000 - tookMs); // an outage of 4 s: retries would now be 3.2 s apart
+            proxy.restore();
+            ReviewDecision after = r.review(ReviewSubject.of(alice()), LIST_NOTEBOOKS);
+            assertThat(after.allowed()).as("the first review after the API server returned: %s", after).isTrue();
+            assertThat(tookMs).as("a refused connection is not retried until the timeout").isLessThan(1_500);
+        }
     }
 }
