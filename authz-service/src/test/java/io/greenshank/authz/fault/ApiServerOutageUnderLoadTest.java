@@ -216,6 +216,7 @@ class ApiServerOutageUnderLoadTest {
         assertThat(between(answers, t.recovered() + TimeUnit.MILLISECONDS.toNanos(300), Long.MAX_VALUE))
                 .as("after recovery every answer is the changed configuration's").isNotEmpty()
                 .allSatisfy(a -> assertThat(expected(a.sent(), true).matches(a)).as("%s", a).isTrue());
+        assertThat(readyDuring).as("readiness while the API server is away (the last list stays in force)").isEqualTo(200);
         assertThat(readyAfter).as("readiness after the return").isEqualTo(200);
     }
 
