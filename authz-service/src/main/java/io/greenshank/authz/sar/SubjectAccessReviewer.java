@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
 public final class SubjectAccessReviewer {
 
     private static final Logger LOG = Logger.getLogger(SubjectAccessReviewer.class);
+    static final int RETRY_AFTER_MILLIS = 50;
 
     /**
      * @param allowTtl   how long an allow is reused
@@ -172,14 +173,16 @@ public final class SubjectAccessReviewer {
     }
 
     /**
-     * The client reviews are sent with: no retries and a request timeout of {@code sar.timeout}, so a review never
-     * outlives the wait of the Check that started it. With the client's own retries (10, backing off to 51 s) a review
+     * The client reviews are sent with: one retry {@value #RETRY_AFTER_MILLIS} ms later (a pooled connection the API
+     * server closed fails at once) and a request timeout of {@code sar.timeout}, so a review ends within about twice
+     * the wait of the Check that started it. With the client's own retries (10, backing off to 51 s) a review
      * started while the API server was away kept retrying long after it returned, and every Check for the same
      * subject and resource joined that call and was refused until it gave up.
      */
     static KubernetesClient boundedBy(KubernetesClient client, Duration timeout) {
         RequestConfig bounded = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
-                .withRequestRetryBackoffLimit(0)
+                .withRequestRetryBackoffLimit(1)
+                .withRequestRetryBackoffInterval(RETRY_AFTER_MILLIS)
                 .withRequestTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
                 .build();
         return client.newClient(bounded).adapt(KubernetesClient.class);

@@ -8,11 +8,13 @@ import java.util.Map;
 
 /**
  * Policies watched in the cluster and one route that needs a SubjectAccessReview, with the review cache's lifetimes
- * shortened (5 min / 30 s by default) so that cached answers expire within an outage.
+ * shortened (5 min / 30 s by default) so that cached answers expire within an outage, and a batch delay (100 ms by
+ * default) shorter than the churn test's interval between policy sets. Shared by the outage and churn tests.
  */
 public class ApiServerOutageProfile implements QuarkusTestProfile {
 
     static final long ALLOW_TTL_MILLIS = 3_000;
+    static final long BATCH_DELAY_MILLIS = 50;
     static final long DENY_TTL_MILLIS = 1_000;
     static final long SAR_TIMEOUT_MILLIS = 1_000;
 
@@ -20,6 +22,8 @@ public class ApiServerOutageProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "greenshank.policy.kubernetes.enabled", "true",
+                // below the churn test's 100 ms between sets (a burst is published after a quiet batch-delay)
+                "greenshank.policy.kubernetes.batch-delay", BATCH_DELAY_MILLIS + "ms",
                 "greenshank.policy.routes-file", Path.of("src/test/resources/fault/api-routes.yaml").toAbsolutePath().toString(),
                 "greenshank.policy.destination.namespace", "team",
                 "greenshank.policy.destination.labels.app", "web",

@@ -202,10 +202,6 @@ class ApiServerOutageUnderLoadTest {
         assertThat(reviews.stream().filter(a -> a.sentNanos() > Math.max(cachedAllowUntil, cachedDenyUntil)))
                 .as("every review once the cached answers expired").isNotEmpty()
                 .allSatisfy(ApiServerOutageUnderLoadTest::backendUnavailable);
-        assertThat(reviews.stream().filter(a -> a.sent().label().equals("sar-cached") && a.sentNanos() < cachedAllowUntil
-                        - TimeUnit.MILLISECONDS.toNanos(2 * SLACK_MILLIS)))
-                .as("cached answers are still used within their lifetime").isNotEmpty()
-                .anySatisfy(a -> assertThat(expected(a.sent(), false).matches(a)).isTrue());
         assertThat(during.stream().mapToLong(Answer::latencyMillis).max().orElseThrow())
                 .as("slowest answer during the outage (ms)").isLessThanOrEqualTo(SAR_TIMEOUT_MILLIS + CLIENT_SLACK_MILLIS);
 

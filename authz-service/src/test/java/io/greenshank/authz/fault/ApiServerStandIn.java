@@ -6,13 +6,19 @@ import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.greenshank.authz.policy.source.KubernetesPolicySource;
 import io.greenshank.testing.net.FaultProxy;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -69,6 +75,9 @@ final class ApiServerStandIn implements AutoCloseable {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             String path = request.getPath();
+            if (path.startsWith("/control/apply/")) {
+                return apply(PolicyChurn.valueOf(path.substring("/control/apply/".length())));
+            }
             if (path.startsWith("/control/")) {
                 return control(path.substring("/control/".length()));
             }
@@ -77,6 +86,25 @@ final class ApiServerStandIn implements AutoCloseable {
                 return review(request.getUtf8Body());
             }
             return super.dispatch(request);
+        }
+
+        /**
+         * Replaces the set's ALLOW and DENY one right after the other, so their watch events leave together, as a
+         * {@code kubectl apply} of both would send them, without this test's own client latency in between.
+         */
+        private synchronized MockResponse apply(PolicyChurn set) {
+            for (String yaml : List.of(set.allowYaml(), set.denyYaml())) {
+                GenericKubernetesResource r = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+                String path = "/apis/security.istio.io/v1beta1/namespaces/" + r.getMetadata().getNamespace()
+                        + "/authorizationpolicies/" + r.getMetadata().getName();
+                MockResponse put = super.dispatch(new RecordedRequest("PUT " + path + " HTTP/1.1", HttpMethod.PUT, path,
+                        Headers.builder().add("Content-Type", "application/json").build(),
+                        new Buffer().writeUtf8(Serialization.asJson(r))));
+                if (put.code() != 200) {
+                    return put;
+                }
+            }
+            return new MockResponse().setResponseCode(200).setBody("{\"applied\":\"" + set + "\"}");
         }
     }
 

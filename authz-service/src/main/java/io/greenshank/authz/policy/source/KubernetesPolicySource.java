@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +36,9 @@ public final class KubernetesPolicySource implements AutoCloseable {
             context("rbac.istio.io", "v1alpha1", "ServiceRoleBinding", "servicerolebindings", true),
             context("rbac.istio.io", "v1alpha1", "ClusterRbacConfig", "clusterrbacconfigs", false));
 
+    /** The longest a burst of changes waits for a quiet {@code batchDelay}, in batch delays. */
+    static final int MAX_BATCH_DELAYS = 10;
+
     private final KubernetesClient client;
     private final PolicyStore store;
     private final PolicyDocuments documents;
@@ -44,7 +46,11 @@ public final class KubernetesPolicySource implements AutoCloseable {
     private final Duration batchDelay;
     private final Duration absentRecheck;
     private final Map<String, PolicyEntry> objects = new ConcurrentHashMap<>();
-    private final AtomicBoolean pending = new AtomicBoolean();
+    /** Guards {@link #objects} changes against a publish's snapshot, and the batch state below. */
+    private final Object batch = new Object();
+    private boolean pending;
+    private long lastChangeNanos;
+    private long firstPendingNanos;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
     /** Kinds the API server does not serve (their CRD is not installed): synced and empty until they appear. */
     private final Set<String> absent = ConcurrentHashMap.newKeySet();
@@ -188,19 +194,12 @@ public final class KubernetesPolicySource implements AutoCloseable {
 
         @Override
         public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-            objects.remove(key(obj));
-            schedule();
+            changed(key(obj), null);
         }
     }
 
     private void put(GenericKubernetesResource obj) {
-        PolicyEntry e = documents.parseNode(JSON.valueToTree(obj), "kubernetes");
-        if (e != null) {
-            objects.put(key(obj), e);
-        } else {
-            objects.remove(key(obj));
-        }
-        schedule();
+        changed(key(obj), documents.parseNode(JSON.valueToTree(obj), "kubernetes"));
     }
 
     private static String key(GenericKubernetesResource obj) {
@@ -208,15 +207,55 @@ public final class KubernetesPolicySource implements AutoCloseable {
                 + obj.getMetadata().getName();
     }
 
-    private void schedule() {
-        if (pending.compareAndSet(false, true)) {
-            scheduler.schedule(this::publish, batchDelay.toMillis(), TimeUnit.MILLISECONDS);
+    /**
+     * Records a change ({@code entry} null: the object is gone or unreadable) and opens a batch if none is pending.
+     * Under the batch lock, so that a publish either sees a change and the quiet period it restarts, or neither.
+     */
+    private void changed(String key, PolicyEntry entry) {
+        synchronized (batch) {
+            if (entry == null) {
+                objects.remove(key);
+            } else {
+                objects.put(key, entry);
+            }
+            long now = System.nanoTime();
+            lastChangeNanos = now;
+            if (!pending) {
+                pending = true;
+                firstPendingNanos = now;
+                scheduler.schedule(this::publishWhenQuiet, batchDelay.toNanos(), TimeUnit.NANOSECONDS);
+            }
         }
     }
 
+    /**
+     * Publishes once {@code batchDelay} has passed without a change, so changes less than {@code batchDelay} apart
+     * (the objects of one {@code kubectl apply}) are one generation; a window fixed from the first change could close
+     * between two of them and publish half of the set. Under uninterrupted churn it publishes at the latest
+     * {@link #MAX_BATCH_DELAYS} × {@code batchDelay} after the first pending change.
+     */
+    private void publishWhenQuiet() {
+        List<PolicyEntry> snapshot;
+        synchronized (batch) {
+            long now = System.nanoTime();
+            long quietAt = lastChangeNanos + batchDelay.toNanos();
+            long deadline = firstPendingNanos + MAX_BATCH_DELAYS * batchDelay.toNanos();
+            if (now - quietAt < 0 && now - deadline < 0) {
+                scheduler.schedule(this::publishWhenQuiet, Math.min(quietAt - now, deadline - now), TimeUnit.NANOSECONDS);
+                return;
+            }
+            pending = false;
+            snapshot = new ArrayList<>(objects.values());
+        }
+        store.replace(id(), snapshot);
+    }
+
     private void publish() {
-        pending.set(false);
-        store.replace(id(), new ArrayList<>(objects.values()));
+        List<PolicyEntry> snapshot;
+        synchronized (batch) {
+            snapshot = new ArrayList<>(objects.values());
+        }
+        store.replace(id(), snapshot);
     }
 
     @Override

@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +70,32 @@ class KubernetesPolicySourceTest {
 
         ap.inNamespace("team").withName("allow-api").delete();
         await().atMost(Duration.ofSeconds(10)).until(() -> store.current().evaluate(req("/x")).allowed());
+    }
+
+    /**
+     * Three policies written 600 ms apart with a batch delay of 1 s are one generation: the window waits for a quiet
+     * batch delay. A window fixed from the first change published the first two without the third.
+     */
+    @Test
+    void changesLessThanTheBatchDelayApartBecomeOneGeneration() throws InterruptedException {
+        source = new KubernetesPolicySource(client, store, scheduler, Duration.ofSeconds(1), Duration.ofMinutes(1));
+        source.start(Duration.ofMinutes(10), Duration.ofSeconds(10));
+        long before = store.current().generation();
+        var ap = client.genericKubernetesResources(KubernetesPolicySource.KINDS.get(0)).inNamespace("team");
+        for (String name : List.of("a", "b", "c")) {
+            ap.resource(resource("""
+                    apiVersion: security.istio.io/v1beta1
+                    kind: AuthorizationPolicy
+                    metadata: {name: allow-%s, namespace: team}
+                    spec:
+                      rules: [{to: [{operation: {paths: ["/%s/*"]}}]}]
+                    """.formatted(name, name))).create();
+            TimeUnit.MILLISECONDS.sleep(600);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.current().authorizationPolicies().size() == 3);
+        assertThat(store.current().generation()).as("generations published for one burst").isEqualTo(before + 1);
+        assertThat(store.current().evaluate(req("/c/x")).allowed()).isTrue();
+        assertThat(store.current().evaluate(req("/x")).allowed()).isFalse();
     }
 
     @Test
