@@ -121,7 +121,9 @@ class PolicyChurnUnderLoadTest {
     void judge(List<Answer> answers, List<Write> writes, long floorFrom, long churnFrom, long generations) {
         assertThat(PolicyChurn.PROBES.stream().filter(p -> !PolicyChurn.A.answer(p).equals(PolicyChurn.B.answer(p))))
                 .as("probes that tell the sets apart").hasSizeGreaterThanOrEqualTo(2);
-        List<Answer> mixed = answers.stream().filter(a -> !actual(a).equals(PolicyChurn.A.answer(a.sent().path()))
+        // from the moment set A was seen applied: before it, the namespace had no policy and everything was allowed
+        List<Answer> mixed = between(answers, floorFrom, Long.MAX_VALUE).stream()
+                .filter(a -> !actual(a).equals(PolicyChurn.A.answer(a.sent().path()))
                 && !actual(a).equals(PolicyChurn.B.answer(a.sent().path()))).toList();
         assertThat(mixed).as("decisions neither set gives (a half-applied set), of %d", answers.size()).isEmpty();
         assertThat(between(answers, floorFrom, churnFrom)).as("before the churn: set A")
@@ -141,7 +143,7 @@ class PolicyChurnUnderLoadTest {
     static void report(List<Answer> answers, List<Write> writes, long floorFrom, long churnFrom, long churnTo,
                        long generations) {
         long worstStale = 0;
-        for (Answer a : answers) {
+        for (Answer a : between(answers, churnFrom, Long.MAX_VALUE)) {
             Optional<PolicyChurn> set = shows(a);
             Write latest = null;
             for (Write w : writes) {
