@@ -2,22 +2,18 @@ package io.greenshank.authz.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.greenshank.authz.policy.source.KubernetesPolicySource;
+import io.greenshank.authz.policy.source.PolicyKindsMockCluster;
 import io.greenshank.testing.net.FaultProxy;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,13 +37,7 @@ final class ApiServerStandIn implements AutoCloseable {
     private final FaultProxy proxy;
 
     ApiServerStandIn() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher(), false);
-        server.init();
-        KubernetesPolicySource.KINDS.forEach(ctx -> server.expectCustomResource(
-                new CustomResourceDefinitionContext.Builder()
-                        .withGroup(ctx.getGroup()).withVersion(ctx.getVersion()).withKind(ctx.getKind())
-                        .withPlural(ctx.getPlural()).withScope(ctx.isNamespaceScoped() ? "Namespaced" : "Cluster")
-                        .build()));
+        server = PolicyKindsMockCluster.start(new Dispatcher());
         proxy = FaultProxy.toLoopback(server.getPort());
     }
 

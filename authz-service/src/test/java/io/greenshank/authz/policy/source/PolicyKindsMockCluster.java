@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The fabric8 CRUD mock API server knowing every kind {@link KubernetesPolicySource#KINDS} watches, a client of it,
  * and the scheduler a source batches on.
  */
-final class PolicyKindsMockCluster implements AutoCloseable {
+public final class PolicyKindsMockCluster implements AutoCloseable {
 
     /** Path prefix to the status every request under it gets instead of the CRUD answer. */
     final Map<String, Integer> refused = new ConcurrentHashMap<>();
@@ -66,7 +66,8 @@ final class PolicyKindsMockCluster implements AutoCloseable {
         }
     }
 
-    private static KubernetesMockServer start(KubernetesCrudDispatcher dispatcher) {
+    /** A started mock API server answering with {@code dispatcher} and serving every watched policy kind. */
+    public static KubernetesMockServer start(KubernetesCrudDispatcher dispatcher) {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 dispatcher, false);
         server.init();
