@@ -15,7 +15,9 @@ import io.greenshank.profiles.crd.ProfileSpec;
 import io.greenshank.profiles.kube.EmbeddedApiServer;
 import io.greenshank.profiles.leader.LeaderSettings;
 import io.greenshank.profiles.reconcile.ControllerSettings;
+import io.greenshank.testing.net.FaultProxy;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Two controller replicas (separate clients and identities, the product's Lease election) against one API stand-in,
  * while Profiles are being created and their quotas changed; the leader is killed (its connection and threads gone,
- * the Lease not released) or, in the second case, shut down in order (the Lease released). Measured: time from the
+ * the Lease not released), shut down in order (the Lease released), or cut off from the API and reconnected. Measured: time from the
  * kill to the follower's first write, against the lease duration. Asserted from the API server's own request log, in
  * the order requests arrived: the old leader writes nothing after the new one first tried to take the Lease; and
  * every Profile ends exactly as a clean reconcile of its final spec leaves it. Figures are {@code RELIABILITY} lines.
@@ -54,18 +56,32 @@ class LeaderTakeoverTest {
                 new ResourceQuotaSpec(Map.of("cpu", new Quantity(Integer.toString(cpu))), null, null), null);
     }
 
+    /** How the leader goes. */
+    enum Loss { KILLED, SHUT_DOWN, PARTITIONED }
+
     @Test
     void leader_killed_without_releasing_the_lease() throws Exception {
-        takeover(true);
+        takeover(Loss.KILLED);
     }
 
     @Test
     void leader_shut_down_releasing_the_lease() throws Exception {
-        takeover(false);
+        takeover(Loss.SHUT_DOWN);
     }
 
-    void takeover(boolean crash) throws Exception {
-        String how = crash ? "killed" : "shut down";
+    /**
+     * The leader alive but cut off from the API server (black hole) until well after the follower took the Lease,
+     * then reconnected. Kubernetes Leases carry no fencing token: what the cut-off leader's client had queued may
+     * still arrive after the takeover. Those late writes are counted and printed, not forbidden; what is asserted is
+     * that the old leader stops once it sees the Lease is gone and that the cluster still ends exactly right.
+     */
+    @Test
+    void leader_partitioned_from_the_api_then_back() throws Exception {
+        takeover(Loss.PARTITIONED);
+    }
+
+    void takeover(Loss loss) throws Exception {
+        String how = loss.name().toLowerCase().replace('_', ' ');
         Map<String, ProfileSpec> finalSpecs = new LinkedHashMap<>();
         try (EmbeddedApiServer api = EmbeddedApiServer.start(); KubernetesClient direct = api.newClient()) {
             while (api.mockServer().takeRequest(0, TimeUnit.MILLISECONDS) != null) {
@@ -73,8 +89,9 @@ class LeaderTakeoverTest {
             }
             ApiCalls callsA = new ApiCalls("replica-a");
             ApiCalls callsB = new ApiCalls("replica-b");
-            Replica a = new Replica(ApiCalls.client(direct.getConfiguration(), api.url(), callsA), callsA, SETTINGS,
-                    Optional.of(lease("replica-a")));
+            FaultProxy pathOfA = FaultProxy.toLoopback(URI.create(api.url()).getPort());
+            Replica a = new Replica(ApiCalls.client(direct.getConfiguration(), "http://127.0.0.1:" + pathOfA.port(), callsA),
+                    callsA, SETTINGS, Optional.of(lease("replica-a")));
             await().atMost(Duration.ofSeconds(30)).until(a::leading);
             try (Replica b = new Replica(ApiCalls.client(direct.getConfiguration(), api.url(), callsB), callsB, SETTINGS,
                     Optional.of(lease("replica-b")))) {
@@ -113,12 +130,21 @@ class LeaderTakeoverTest {
                 assertThat(b.leading()).isFalse();
 
                 long killedAt = System.nanoTime();
-                if (crash) {
-                    a.crash();
-                } else {
-                    a.close();
+                long stoppedLeadingAfterRestore = -1;
+                switch (loss) {
+                    case KILLED -> a.crash();
+                    case SHUT_DOWN -> a.close();
+                    case PARTITIONED -> pathOfA.blackHole();
                 }
                 await().atMost(LEASE.multipliedBy(5)).until(b::leading);
+                if (loss == Loss.PARTITIONED) {
+                    Thread.sleep(LEASE.toMillis());
+                    pathOfA.restore();
+                    long restoredAt = System.nanoTime();
+                    // It learns from its next renewal (or its renew deadline) that the Lease is gone.
+                    await().atMost(Duration.ofSeconds(60)).until(() -> !a.leading());
+                    stoppedLeadingAfterRestore = (System.nanoTime() - restoredAt) / 1_000_000;
+                }
                 workload.join(120_000);
                 assertThat(failed).isFalse();
 
@@ -141,7 +167,9 @@ class LeaderTakeoverTest {
                 List<String> lateWrites = arrivals.subList(bTookLease, arrivals.size()).stream()
                         .filter(r -> "replica-a".equals(r.getHeader("User-Agent")) && !"GET".equals(r.getMethod()))
                         .map(RecordedRequest::getRequestLine).toList();
-                assertThat(lateWrites).as("writes of the old leader after the new one went for the Lease").isEmpty();
+                if (loss != Loss.PARTITIONED) {
+                    assertThat(lateWrites).as("writes of the old leader after the new one went for the Lease").isEmpty();
+                }
                 long writesBeforeKill = callsA.writes().stream().filter(w -> !w.isLease()).count();
                 assertThat(writesBeforeKill).as("the old leader did reconcile before it went").isPositive();
 
@@ -153,12 +181,16 @@ class LeaderTakeoverTest {
 
                 System.out.printf("%nRELIABILITY controller leader %s: %d profiles, lease %d ms, renew deadline %d ms, retry"
                                 + " %d ms (load average %.1f): new leader after %d ms, its first write after %d ms;"
-                                + " old leader's writes %d before, 0 after the new one went for the Lease; requests"
-                                + " by the new leader %d%n",
+                                + " old leader's writes %d before, %d after the new one went for the Lease %s;"
+                                + " old leader stopped %d ms after the partition healed; requests by the new leader %d%n",
                         how, PROFILES, LEASE.toMillis(), RENEW_DEADLINE.toMillis(), RETRY.toMillis(),
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                         (b.startedLeadingNanos() - killedAt) / 1_000_000, (firstWrite - killedAt) / 1_000_000,
-                        writesBeforeKill, callsB.attempts());
+                        writesBeforeKill, lateWrites.size(), lateWrites, stoppedLeadingAfterRestore, callsB.attempts());
+                if (loss == Loss.PARTITIONED) {
+                    a.close();
+                }
+                pathOfA.close();
             }
         }
     }
