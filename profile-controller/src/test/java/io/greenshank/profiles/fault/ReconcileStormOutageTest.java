@@ -13,6 +13,7 @@ import io.greenshank.profiles.reconcile.ControllerSettings;
 import io.greenshank.profiles.reconcile.ReconcileOutcome;
 import io.greenshank.testing.net.FaultProxy;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,7 @@ class ReconcileStormOutageTest {
     static Storm storm(Fault fault) throws Exception {
         try (EmbeddedApiServer api = EmbeddedApiServer.start();
                 KubernetesClient direct = api.newClient();
-                FaultProxy proxy = FaultProxy.toLoopback(java.net.URI.create(api.url()).getPort())) {
+                FaultProxy proxy = FaultProxy.toLoopback(URI.create(api.url()).getPort())) {
             ApiCalls calls = new ApiCalls("profile-controller");
             try (Replica controller = new Replica(ApiCalls.client(direct.getConfiguration(),
                     "http://127.0.0.1:" + proxy.port(), calls), calls, SETTINGS, Optional.empty())) {

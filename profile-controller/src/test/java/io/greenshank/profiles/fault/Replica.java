@@ -10,6 +10,7 @@ import io.greenshank.profiles.reconcile.ControllerSettings;
 import io.greenshank.profiles.reconcile.ProfileController;
 import io.greenshank.profiles.reconcile.ProfileReconciler;
 import io.greenshank.profiles.reconcile.ReconcileOutcome;
+import io.greenshank.profiles.reconcile.WorkQueue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -34,7 +35,7 @@ final class Replica implements AutoCloseable {
         this.calls = calls;
         this.client = client;
         cache = new ClusterCache(client, settings.istio(), new SubjectKeys(true), settings.resync());
-        var queue = new io.greenshank.profiles.reconcile.WorkQueue(settings.maxBackoff());
+        WorkQueue queue = new WorkQueue(settings.maxBackoff());
         controller = new ProfileController(cache, new ProfileReconciler(client, cache, settings, Clock.systemUTC()),
                 settings, queue, new ControllerMetrics(registry, queue::depth));
         cache.start(Duration.ofSeconds(60));
