@@ -160,6 +160,9 @@ class ReconcileStormOutageTest {
                     Thread.sleep(20);
                 }
                 ClusterSnapshot after = ClusterSnapshot.take(direct, SETTINGS.istio());
+                // The same workers and informers throughout: recovered without a restart.
+                assertThat(controller.controller.running()).as("controller still running").isTrue();
+                assertThat(controller.cache.synced()).as("informers synced again").isTrue();
                 return new Storm((done - t0) / 1_000_000, fault == Fault.NONE ? 0 : (done - restoredAt) / 1_000_000,
                         calls.attempts(), attemptsDuringOutage, connectionsDuringOutage, controller.reconcileErrors(),
                         atRestore, after);
