@@ -93,9 +93,8 @@ class FootprintBenchmark {
                 all.addAll(floor);
                 all.add(measure(s, "plain", flags));
                 if (APPCDS) {
-                    Path archive = train(s, flags);
                     List<String> withCds = new ArrayList<>(flags);
-                    withCds.add("-XX:SharedArchiveFile=" + archive);
+                    withCds.add("-XX:SharedArchiveFile=" + archive(s.container(), s.module(), flags));
                     all.add(measure(s, "AppCDS", withCds));
                 }
                 report.add("%s: limit %d MiB, JAVA_TOOL_OPTIONS=%s, flags %s".formatted(s.container(), limit / MIB,
@@ -161,14 +160,8 @@ class FootprintBenchmark {
             List<Figures> f = new ArrayList<>();
             f.add(measureFloor("plain", flags));
             if (APPCDS) {
-                Path archive = work.resolve("floor-" + flags.get(0).substring(11) + ".jsa");
-                Files.deleteIfExists(archive);
-                List<String> training = new ArrayList<>(flags);
-                training.add("-XX:ArchiveClassesAtExit=" + archive);
-                measureFloor("training", training, 5);
-                assertThat(archive).as("the floor's dynamic CDS archive").exists();
                 List<String> withCds = new ArrayList<>(flags);
-                withCds.add("-XX:SharedArchiveFile=" + archive);
+                withCds.add("-XX:SharedArchiveFile=" + archive("floor", "deploy/floor", flags));
                 f.add(measureFloor("AppCDS", withCds));
             }
             return f;
@@ -178,14 +171,10 @@ class FootprintBenchmark {
     }
 
     private Figures measureFloor(String variant, List<String> flags) throws Exception {
-        return measureFloor(variant, flags, LOAD_SECONDS);
-    }
-
-    private Figures measureFloor(String variant, List<String> flags, int loadSeconds) throws Exception {
         int port = FreePorts.loopback();
         Map<String, String> env = new LinkedHashMap<>();
         // the same JAVA_TOOL_OPTIONS as the services (the Deployments set one value; ManifestsTest keeps them equal)
-        env.put("JAVA_TOOL_OPTIONS", g.environments.get(RenderedInstall.AUTHZ.deployment()).get("JAVA_TOOL_OPTIONS"));
+        env.put("JAVA_TOOL_OPTIONS", javaToolOptions());
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("JAVA_HOME", System.getProperty("java.home"));
@@ -196,33 +185,44 @@ class FootprintBenchmark {
             URI hello = URI.create("http://127.0.0.1:" + port + "/hello");
             HttpClient http = HttpClient.newHttpClient();
             return run("floor", variant, p, t0, URI.create("http://127.0.0.1:" + port + "/q/health/ready"), http,
-                    loadSeconds, () -> http.send(HttpRequest.newBuilder(hello).build(),
+                    () -> http.send(HttpRequest.newBuilder(hello).build(),
                             HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         }
     }
 
     // ---- the services -----------------------------------------------------------------------------------------------
 
-    private Path train(RenderedInstall.Service s, List<String> flags) throws Exception {
-        Path archive = work.resolve(s.container() + ".jsa");
-        Files.deleteIfExists(archive);
+    /**
+     * The archive deploy/image/build.sh makes for an image: Quarkus' own AppCDS training run
+     * ({@code -Dquarkus.appcds.generate=true}: the application starts and exits at once) with a dynamic archive
+     * written at exit, from the packaged jar, with the container's flags and no configuration (an image build has
+     * none), on this JVM (the image's is the jlink'd runtime of the same JDK).
+     */
+    private Path archive(String name, String module, List<String> flags) throws Exception {
+        Path archive = work.resolve(name + "-" + flags.get(0).substring("-XX:MaxRAM=".length()) + ".jsa");
+        if (Files.exists(archive)) {
+            return archive;
+        }
         List<String> training = new ArrayList<>(flags);
         training.add("-XX:ArchiveClassesAtExit=" + archive);
-        measure(s, "training", training, 5);
-        // the archive is written when the JVM exits: the next restart stops the training process; stop it now
-        g.restart(s, flags);
-        ServiceProcess p = g.processes.get(s.deployment());
-        p.awaitReady(mesh.http, g.readyUrl(s), RenderedInstall.START_TIMEOUT);
-        assertThat(archive).as(s.container() + "'s dynamic CDS archive").exists();
+        training.add("-Dquarkus.appcds.generate=true");
+        Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", javaToolOptions(), "JAVA_HOME",
+                System.getProperty("java.home"), "LANG", "C.UTF-8");
+        try (ServiceProcess p = ServiceProcess.startAsContainer(name + "-appcds-training", module, training, env,
+                Files.createDirectories(work.resolve("logs")))) {
+            if (p.awaitExit(RenderedInstall.START_TIMEOUT).isEmpty()) {
+                throw new AssertionError(name + "'s AppCDS training run did not exit:\n" + p.tail());
+            }
+            assertThat(archive).as(name + "'s dynamic CDS archive; training log:\n" + p.tail()).exists();
+        }
         return archive;
     }
 
-    private Figures measure(RenderedInstall.Service s, String variant, List<String> flags) throws Exception {
-        return measure(s, variant, flags, LOAD_SECONDS);
+    private String javaToolOptions() {
+        return g.environments.get(RenderedInstall.AUTHZ.deployment()).get("JAVA_TOOL_OPTIONS");
     }
 
-    private Figures measure(RenderedInstall.Service s, String variant, List<String> flags, int loadSeconds)
-            throws Exception {
+    private Figures measure(RenderedInstall.Service s, String variant, List<String> flags) throws Exception {
         long t0 = System.nanoTime();
         ServiceProcess p = g.restart(s, flags);
         Callable<Boolean> request;
@@ -235,19 +235,19 @@ class FootprintBenchmark {
             request = () -> mesh.kfam("GET", "/kfam/v1/bindings?namespace=alice", viaGateway, MeshClients.GATEWAY,
                     null).statusCode() == 200;
         }
-        return run(s.container(), variant, p, t0, g.readyUrl(s), mesh.http, loadSeconds, request);
+        return run(s.container(), variant, p, t0, g.readyUrl(s), mesh.http, request);
     }
 
     // ---- the measurement --------------------------------------------------------------------------------------------
 
     private Figures run(String app, String variant, ServiceProcess p, long t0, URI ready, HttpClient http,
-                        int loadSeconds, Callable<Boolean> request) throws Exception {
+                        Callable<Boolean> request) throws Exception {
         long readyMillis = awaitReady(p, ready, http, t0);
         Thread.sleep(IDLE_SECONDS * 1000L);
         long idle = rssKib(p.pid());
         LongAdder ok = new LongAdder();
         LongAdder errors = new LongAdder();
-        long end = System.nanoTime() + loadSeconds * 1_000_000_000L;
+        long end = System.nanoTime() + LOAD_SECONDS * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         List<Future<?>> clients = new ArrayList<>();
         long start = System.nanoTime();

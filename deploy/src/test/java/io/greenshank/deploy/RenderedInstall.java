@@ -71,6 +71,8 @@ final class RenderedInstall implements AutoCloseable {
     static final Service AUTHZ = new Service("greenshank-authz-service", "authz-service", "authz-service");
     static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Path SECRET_TEMPLATES = Rendered.DEPLOY.resolve("base/oidc-bridge/secrets");
+    /** Held strongly: the stand-in logs every request at INFO, which buries the test output. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
 
     final Rendered rendered;
     final Path work;
@@ -103,6 +105,12 @@ final class RenderedInstall implements AutoCloseable {
             install.close();
             throw t;
         }
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
     }
 
     private RenderedInstall(Rendered rendered, Path dir) throws Exception {
