@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.greenshank.e2e.Greenshank;
 import io.greenshank.e2e.ScenarioDirectory;
 import io.greenshank.e2e.ServiceProcess;
 import io.greenshank.profiles.kube.EmbeddedApiServer;
@@ -72,7 +73,7 @@ final class RenderedInstall implements AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Path SECRET_TEMPLATES = Rendered.DEPLOY.resolve("base/oidc-bridge/secrets");
     /** Held strongly: the stand-in logs every request at INFO, which buries the test output. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = Greenshank.quiet("io.fabric8.mockwebserver");
 
     final Rendered rendered;
     final Path work;
@@ -107,12 +108,6 @@ final class RenderedInstall implements AutoCloseable {
         }
     }
 
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.WARNING);
-        return logger;
-    }
-
     private RenderedInstall(Rendered rendered, Path dir) throws Exception {
         this.rendered = rendered;
         if (Files.exists(dir)) {
@@ -129,11 +124,7 @@ final class RenderedInstall implements AutoCloseable {
         closeables.add(api);
         kube = api.newClient();
         closeables.add(kube);
-        // The stand-in has no authorizer: answer every SubjectAccessReview as a cluster without extra RBAC would.
-        api.mockServer().expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-                .andReturn(201, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\","
-                        + "\"status\":{\"allowed\":false,\"reason\":\"no RBAC rule grants it\"}}")
-                .always();
+        Greenshank.withoutExtraRbac(api);
         bridgePort = FreePorts.loopback();
         controllerPort = FreePorts.loopback();
         authzPort = FreePorts.loopback();
