@@ -256,6 +256,7 @@ class FootprintBenchmark {
         long readyMillis = awaitReady(p, ready, http, t0);
         Thread.sleep(IDLE_SECONDS * 1000L);
         long idle = rssKib(p.pid());
+        breakdown(app + "-" + variant + "-idle", p.pid());
         LongAdder ok = new LongAdder();
         LongAdder errors = new LongAdder();
         long end = System.nanoTime() + LOAD_SECONDS * 1_000_000_000L;
@@ -284,6 +285,7 @@ class FootprintBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdown();
         long loaded = rssKib(p.pid());
+        breakdown(app + "-" + variant + "-loaded", p.pid());
         Figures f = new Figures(app, variant, readyMillis, idle, loaded, ok.sum() / seconds, errors.sum());
         System.out.println("FOOTPRINT " + f.row());
         return f;
@@ -304,6 +306,18 @@ class FootprintBenchmark {
             Thread.sleep(20);
         }
         throw new AssertionError(p + " not ready at " + ready + ":\n" + p.tail());
+    }
+
+    /** Where the RSS goes, for the analysis in docs/benchmarks.md: threads, heap and metaspace, kept per phase. */
+    private void breakdown(String name, long pid) throws Exception {
+        StringBuilder b = new StringBuilder(Files.readString(Path.of("/proc/" + pid + "/status")));
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (String command : List.of("GC.heap_info", "VM.metaspace")) {
+            Process j = new ProcessBuilder(jcmd, String.valueOf(pid), command).redirectErrorStream(true).start();
+            b.append("\n== ").append(command).append('\n').append(new String(j.getInputStream().readAllBytes()));
+            j.waitFor();
+        }
+        Files.writeString(Files.createDirectories(work.resolve("breakdown")).resolve(name + ".txt"), b);
     }
 
     static long rssKib(long pid) throws IOException {
