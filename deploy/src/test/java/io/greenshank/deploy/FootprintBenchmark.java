@@ -209,9 +209,8 @@ class FootprintBenchmark {
      */
     private Path archive(String name, String module, List<String> flags) throws Exception {
         Path archive = work.resolve(name + "-" + flags.get(0).substring("-XX:MaxRAM=".length()) + ".jsa");
-        if (Files.exists(archive)) {
-            return archive;
-        }
+        // never an earlier run's: an archive of another build of the jar is refused by the JVM (it then runs without)
+        Files.deleteIfExists(archive);
         List<String> training = new ArrayList<>(flags);
         training.add("-XX:ArchiveClassesAtExit=" + archive);
         training.add("-Dquarkus.appcds.generate=true");
@@ -254,6 +253,9 @@ class FootprintBenchmark {
     private Figures run(String app, String variant, ServiceProcess p, long t0, URI ready, HttpClient http,
                         Callable<Boolean> request) throws Exception {
         long readyMillis = awaitReady(p, ready, http, t0);
+        if (p.logText().contains("Unable to use shared archive")) {
+            throw new AssertionError(app + " " + variant + ": the JVM refused the archive:\n" + p.tail());
+        }
         Thread.sleep(IDLE_SECONDS * 1000L);
         long idle = rssKib(p.pid());
         breakdown(app + "-" + variant + "-idle", p.pid());
