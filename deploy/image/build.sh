@@ -15,6 +15,13 @@
 #   2. lib/boot + lib/main (dependencies), 3. quarkus-run.jar + quarkus/ (generated), 4. app/ (the service's code)
 # Everything is owned by root and not writable by 10001, so the root filesystem can be read-only; the JVM writes only
 # to /tmp (an emptyDir in the pods). Heap: JAVA_TOOL_OPTIONS sizes it from the container's memory limit.
+#
+# Class-data sharing (docs/deploy.md, Images): the runtime carries the JDK's default CDS archive, dumped by the jlink'd
+# java itself; each service in $appcds (default: all three) carries an AppCDS archive, /deployments/app-cds.jsa,
+# from Quarkus' own training run (-Dquarkus.appcds.generate=true: start, then exit) in the assembled image root, so
+# every path, size and time the JVM checks is the image's; the entrypoint names it. A JVM that finds the archive
+# unusable says so and starts without it (-Xshare:auto), never fails. Needs unshare(1) for a private mount and PID
+# namespace (root, or unprivileged user namespaces).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/target/images
@@ -22,6 +29,8 @@ tag=${GREENSHANK_IMAGE_TAG:-0.1.0}
 registry=${GREENSHANK_IMAGE_REGISTRY:-ghcr.io/greenshank}
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 java_tool_options="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+# The services whose images get an AppCDS archive: where the footprint benchmark showed it pays (docs/benchmarks.md).
+appcds=${GREENSHANK_IMAGE_APPCDS-authz-service oidc-bridge profile-controller}
 # What the three services use of the JDK (jdeps over their quarkus-app, plus JGSS/Kerberos, DNS, JFR and
 # jdk.crypto.ec, which are loaded by name and so invisible to jdeps).
 modules=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,\
@@ -62,6 +71,10 @@ runtime_layer() {
   # Debian's JDK links its CA store into /etc; the image carries the file itself.
   rm -f "$root/opt/java/lib/security/cacerts"
   cp -L "$java_home/lib/security/cacerts" "$root/opt/java/lib/security/cacerts"
+  # The default CDS archive, dumped after the times are set to the image's (the layer tar writes @0): the JVM checks
+  # lib/modules' time and size against it. (jlink's --generate-cds-archive would dump before that.)
+  find "$root/opt/java" -exec touch -h -d @0 {} +
+  "$root/opt/java/bin/java" -Xshare:dump >/dev/null
   cp -L "$java_home/lib/security/cacerts" "$root/etc/ssl/certs/java/cacerts"
   local libs
   libs=$(find "$root/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null \
@@ -101,10 +114,43 @@ app_layers() { # app_layers <service>
   cp "$app/quarkus-run.jar" "$d/run/deployments/"
   cp -r "$app/quarkus" "$d/run/deployments/quarkus"
   cp -r "$app/app" "$d/app/deployments/app"
+  if [[ " $appcds " == *" $1 "* ]]; then app_cds "$1" "$d"; fi
   chmod -R u=rwX,go=rX "$d"
   layer "$d/libs" "$work/$1-libs.tar"
   layer "$d/run" "$work/$1-run.tar"
   layer "$d/app" "$work/$1-app.tar"
+}
+
+# Quarkus' AppCDS training run, inside the image's own root (runtime + the service's files, all at time @0, as the
+# layers write them): /deployments/app-cds.jsa, added to the app layer.
+app_cds() { # app_cds <service> <staging dir>
+  local r=$work/$1-rootfs
+  rm -rf "$r"
+  cp -a "$work/runtime" "$r"
+  mkdir -p "$r/deployments" "$r/proc"
+  cp -a "$2/libs/deployments/." "$2/run/deployments/." "$2/app/deployments/." "$r/deployments/"
+  find "$r/deployments" -exec touch -h -d @0 {} +
+  # The image's environment (its JAVA_TOOL_OPTIONS included), PATH for the host tools until chroot.
+  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 JAVA_HOME=/opt/java JAVA_TOOL_OPTIONS="$java_tool_options" \
+    timeout 300 unshare --user --map-root-user --mount --pid --fork sh -c \
+    'mount -t proc proc "$1/proc" && exec chroot "$@"' sh "$r" /opt/java/bin/java \
+    -XX:ArchiveClassesAtExit=/deployments/app-cds.jsa -Dquarkus.appcds.generate=true \
+    -jar /deployments/quarkus-run.jar >"$work/$1-appcds.log" 2>&1 || true
+  if [ ! -s "$r/deployments/app-cds.jsa" ]; then
+    echo "AppCDS training run of $1 wrote no archive:" >&2
+    tail -20 "$work/$1-appcds.log" >&2
+    return 1
+  fi
+  cp "$r/deployments/app-cds.jsa" "$2/app/deployments/app-cds.jsa"
+  rm -rf "$r"
+}
+
+entrypoint() { # entrypoint <service>: the JSON array
+  if [[ " $appcds " == *" $1 "* ]]; then
+    echo '["/opt/java/bin/java", "-XX:SharedArchiveFile=/deployments/app-cds.jsa", "-jar", "/deployments/quarkus-run.jar"]'
+  else
+    echo '["/opt/java/bin/java", "-jar", "/deployments/quarkus-run.jar"]'
+  fi
 }
 
 image() { # image <service>
@@ -122,13 +168,13 @@ image() { # image <service>
   done
   local exposed='{}' p
   for p in $(ports "$service"); do exposed=$(jq -c --arg p "$p/tcp" '. + {($p): {}}' <<<"$exposed"); done
-  jq -n --argjson exposed "$exposed" --arg jto "$java_tool_options" --arg svc "$service" --arg tag "$tag" \
+  jq -n --argjson exposed "$exposed" --argjson entrypoint "$(entrypoint "$service")" --arg jto "$java_tool_options" --arg svc "$service" --arg tag "$tag" \
     --args '{
       architecture: "amd64", os: "linux", created: "1970-01-01T00:00:00Z",
       config: {
         User: "10001:10001",
         WorkingDir: "/deployments",
-        Entrypoint: ["/opt/java/bin/java", "-jar", "/deployments/quarkus-run.jar"],
+        Entrypoint: $entrypoint,
         Env: ["PATH=/opt/java/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8", ("JAVA_TOOL_OPTIONS=" + $jto)],
         ExposedPorts: $exposed,
         Labels: {"org.opencontainers.image.title": ("greenshank-" + $svc),

@@ -112,8 +112,8 @@ class ImageTest {
 
         assertThat(c.get("User").asText()).as("non-root, the uid the pods run as")
                 .isEqualTo(pod.getRunAsUser() + ":" + pod.getRunAsGroup());
-        assertThat(JSON.convertValue(c.get("Entrypoint"), List.class))
-                .containsExactly("/opt/java/bin/java", "-jar", "/deployments/quarkus-run.jar");
+        assertThat(JSON.convertValue(c.get("Entrypoint"), List.class)).containsExactly("/opt/java/bin/java",
+                "-XX:SharedArchiveFile=/deployments/app-cds.jsa", "-jar", "/deployments/quarkus-run.jar");
         Set<String> exposed = new TreeSet<>();
         c.get("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
         assertThat(exposed).as("the service's ports only").isEqualTo(container.getPorts().stream()
@@ -184,6 +184,9 @@ class ImageTest {
                         + "mount -t proc proc \"$r/proc\"; mount -t tmpfs -o mode=1777 tmpfs \"$r/tmp\"; "
                         + "exec env -i \"$@\"", "sh", root.toString()));
         cmd.addAll(image.env());
+        // The launcher's own options variable: with -Xshare:on the JVM refuses to start unless it maps both the
+        // runtime's default CDS archive and the image's AppCDS archive, so this run proves they match its JVM.
+        cmd.add("JDK_JAVA_OPTIONS=-Xshare:on");
         cmd.add("QUARKUS_HTTP_PORT=" + http);
         cmd.add("GREENSHANK_AUTHZ_GRPC_PORT=" + grpc);
         cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_ISSUER=https://issuer.test");

@@ -12,8 +12,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Lease-based leader election over fabric8's {@link LeaderElector}: only the replica holding the Lease runs the
- * reconciler; the others keep their caches warm and take over when the lease lapses. On shutdown the lease is
- * released, so a rolling update hands over without waiting for expiry.
+ * reconciler; the others keep their caches warm and take over when the lease lapses. On shutdown the work stops
+ * first and the lease is released after, so a rolling update hands over without waiting for expiry and without two
+ * replicas writing at once.
  */
 public final class LeaderElection implements AutoCloseable {
 
@@ -59,11 +60,12 @@ public final class LeaderElection implements AutoCloseable {
         onStartLeading.run();
     }
 
+    /** Runs {@code onStopLeading} once per term: {@link #close()} calls it before fabric8 does. */
     private void stopped() {
         if (leading.getAndSet(false)) {
             LOG.infof("%s stopped leading", settings.identity());
+            onStopLeading.run();
         }
-        onStopLeading.run();
     }
 
     private void newLeader(String identity) {
@@ -79,9 +81,17 @@ public final class LeaderElection implements AutoCloseable {
         return leader.get();
     }
 
+    /**
+     * Stops leading, then gives the Lease up. fabric8's elector releases the Lease first and calls
+     * {@code onStopLeading} afterwards, so a follower could take over while this replica's workers still wrote; here
+     * the work is stopped (synchronously, see {@code ProfileController.stop}) while the Lease is still ours.
+     */
     @Override
     public synchronized void close() {
         if (running != null) {
+            if (leading.get()) {
+                stopped();
+            }
             running.cancel(true);
             running = null;
         }

@@ -26,7 +26,7 @@ import javax.net.ssl.TrustManagerFactory;
  * CRDs), and the three services as separate JVMs from their packaged {@code quarkus-run.jar}, wired together the way
  * an operator would: the bridge on HTTPS with a certificate this fixture made, the others trusting only that CA.
  */
-final class Greenshank implements AutoCloseable {
+public final class Greenshank implements AutoCloseable {
 
     static final String KUBECTL_CLIENT = "kubectl";
     static final String AUDIENCE = "kubeflow";
@@ -75,10 +75,19 @@ final class Greenshank implements AutoCloseable {
         this.closeables = b.closeables;
     }
 
-    private static java.util.logging.Logger quiet(String name) {
+    /** Sets a JDK logger to WARNING; hold the result, or the setting goes with the garbage-collected logger. */
+    public static java.util.logging.Logger quiet(String name) {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
         logger.setLevel(java.util.logging.Level.WARNING);
         return logger;
+    }
+
+    /** The mock has no authorizer: answer every SubjectAccessReview as a cluster without extra RBAC would. */
+    public static void withoutExtraRbac(EmbeddedApiServer api) {
+        api.mockServer().expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
+                .andReturn(201, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\","
+                        + "\"status\":{\"allowed\":false,\"reason\":\"no RBAC rule grants it\"}}")
+                .always();
     }
 
     URI bridgeUrl(String path) {
@@ -172,11 +181,7 @@ final class Greenshank implements AutoCloseable {
             closeables.add(api);
             kube = api.newClient();
             closeables.add(kube);
-            // The mock has no authorizer: answer every SubjectAccessReview as a cluster without extra RBAC would.
-            api.mockServer().expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-                    .andReturn(201, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\","
-                            + "\"status\":{\"allowed\":false,\"reason\":\"no RBAC rule grants it\"}}")
-                    .always();
+            withoutExtraRbac(api);
             kubeconfig = work.resolve("kubeconfig");
             Files.writeString(kubeconfig, """
                     apiVersion: v1

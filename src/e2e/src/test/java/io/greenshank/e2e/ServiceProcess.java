@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * One Greenshank service as a real separate JVM: {@code java -jar <module>/target/quarkus-app/quarkus-run.jar}
  * with its configuration as {@code -D} properties (the prod profile), output captured to a log file, stopped by PID.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     /** Small heaps and C1 only: three services share a 2-core machine with other builds. */
     private static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
@@ -36,12 +36,29 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static Path root() {
+    public static Path root() {
         return Path.of(System.getProperty("greenshank.root", "../..")).toAbsolutePath().normalize();
     }
 
     static ServiceProcess start(String name, String module, Map<String, String> config, Map<String, String> env,
                                 Path logDir) throws IOException {
+        List<String> options = new ArrayList<>(JVM_OPTIONS);
+        new TreeMap<>(config).forEach((k, v) -> options.add("-D" + k + "=" + v));
+        return launch(name, module, options, env, true, logDir);
+    }
+
+    /**
+     * As a container runs it: {@code java [jvmOptions] -jar quarkus-run.jar} with exactly {@code env} as its
+     * environment (nothing of this JVM's), so configuration comes only from what the caller derived from the
+     * manifests, {@code JAVA_TOOL_OPTIONS} included.
+     */
+    public static ServiceProcess startAsContainer(String name, String module, List<String> jvmOptions,
+                                                  Map<String, String> env, Path logDir) throws IOException {
+        return launch(name, module, jvmOptions, env, false, logDir);
+    }
+
+    private static ServiceProcess launch(String name, String module, List<String> jvmOptions, Map<String, String> env,
+                                         boolean inheritEnvironment, Path logDir) throws IOException {
         Path jar = root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the reactor must package " + module + " first");
@@ -50,18 +67,20 @@ final class ServiceProcess implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_OPTIONS);
-        new TreeMap<>(config).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(logDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        if (!inheritEnvironment) {
+            pb.environment().clear();
+        }
         pb.environment().putAll(env);
         return new ServiceProcess(name, pb.start(), log);
     }
 
     /** Polls {@code url} until it answers 200, the process dies, or the deadline passes (then the log tail is shown). */
-    void awaitReady(HttpClient http, URI url, Duration timeout) throws Exception {
+    public void awaitReady(HttpClient http, URI url, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {
@@ -85,21 +104,21 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Waits for the process to end by itself; empty if it still runs at the deadline. */
-    java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
     }
 
-    String tail() throws IOException {
+    public String tail() throws IOException {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    String logText() throws IOException {
+    public String logText() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 

@@ -1,0 +1,107 @@
+package io.greenshank.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.greenshank.envoy.ConnectionManagerConfig;
+import io.greenshank.envoy.DownstreamRequest;
+import io.greenshank.envoy.Envoy;
+import io.greenshank.envoy.EnvoyConfig;
+import io.greenshank.envoy.EnvoyOutcome;
+import io.greenshank.envoy.ExtAuthzConfig;
+import io.greenshank.envoy.GrpcChannelAuthorizationServer;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How README's story reaches a {@link RenderedInstall} in a cluster: logins straight at the bridge over HTTPS, every
+ * other request through the ingress gateway (the Envoy model with meshConfig's {@code envoyExtAuthzGrpc} provider,
+ * the overlay's {@code istio/mesh-config.yaml}, pointing at authz-service's gRPC port), and KFAM calls as
+ * profile-controller's sidecar delivers them.
+ */
+final class MeshClients implements AutoCloseable {
+
+    static final String GATEWAY = "spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final RenderedInstall install;
+    final HttpClient http;
+    final GrpcChannelAuthorizationServer authzChannel;
+    final Envoy gateway;
+
+    MeshClients(RenderedInstall install) {
+        this.install = install;
+        this.http = install.http();
+        this.authzChannel = GrpcChannelAuthorizationServer.connect("127.0.0.1", install.authzGrpcPort);
+        // Clients reach the gateway without a mesh certificate.
+        this.gateway = Envoy.grpc(EnvoyConfig.of(ConnectionManagerConfig.istioDefaults(),
+                ExtAuthzConfig.grpc().timeout(Duration.ofSeconds(10)).build()), authzChannel);
+    }
+
+    HttpResponse<String> passwordGrant(String user, String password) throws Exception {
+        String form = "grant_type=password&client_id=kubectl&scope=openid&username="
+                + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(URI.create(install.issuer + "/token"))
+                .timeout(Duration.ofSeconds(20)).header("content-type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String accessToken(String user, String password) throws Exception {
+        HttpResponse<String> r = passwordGrant(user, password);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("password grant for " + user + ": " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
+    /** A request at the ingress gateway, from outside the mesh. */
+    EnvoyOutcome atTheGateway(String method, String path, String token, Map<String, String> headers) {
+        DownstreamRequest.Builder b = DownstreamRequest.method(method, path).authority("greenshank.example.test");
+        headers.forEach(b::header);
+        if (token != null) {
+            b.header("authorization", "Bearer " + token);
+        }
+        return gateway.handle(b.build());
+    }
+
+    /**
+     * A KFAM call as profile-controller's sidecar delivers it: the identity headers the gateway forwarded (none
+     * when {@code viaGateway} is null), and, when {@code peer} is given, the sidecar's XFCC element naming the peer
+     * of the mTLS connection (Istio's inbound APPEND_FORWARD with the current client's URI: docs/profile-controller.md,
+     * Caller authentication).
+     */
+    HttpResponse<String> kfam(String method, String path, EnvoyOutcome viaGateway, String peer, String body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(install.controllerUrl(path)).timeout(Duration.ofSeconds(20))
+                .header("content-type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (viaGateway != null) {
+            for (String h : List.of("kubeflow-userid", "kubeflow-groups")) {
+                viaGateway.upstream().headers().first(h).ifPresent(v -> b.header(h, v));
+            }
+        }
+        if (peer != null) {
+            b.header("x-forwarded-client-cert", "By=spiffe://cluster.local/ns/"
+                    + install.deploymentOf(RenderedInstall.CONTROLLER).getMetadata().getNamespace()
+                    + "/sa/greenshank-profile-controller;URI=" + peer);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode claims(String jwt) throws Exception {
+        return JSON.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        authzChannel.close();
+    }
+}

@@ -1,0 +1,450 @@
+package io.greenshank.deploy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.greenshank.e2e.Greenshank;
+import io.greenshank.e2e.ScenarioDirectory;
+import io.greenshank.e2e.ServiceProcess;
+import io.greenshank.profiles.kube.EmbeddedApiServer;
+import io.greenshank.testing.ldap.Slapd;
+import io.greenshank.testing.net.FreePorts;
+import io.greenshank.testing.tls.SelfSignedTls;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Greenshank installed from one rendered overlay, on loopback: the overlay's objects applied to profile-controller's
+ * embedded API server (the stand-in for kube-apiserver), the bridge's Secret templates filled in and applied as an
+ * operator would, and each service started from its packaged {@code quarkus-run.jar} with exactly what its container
+ * would get: the environment its Deployment builds (ConfigMaps through {@code envFrom}, {@code value},
+ * {@code secretKeyRef}, {@code fieldRef}) and the files its Secret and ConfigMap volumes mount. The directory is the
+ * scenario's slapd, over LDAPS.
+ *
+ * <p>Only what a cluster supplies differently is substituted, and every substitution is recorded in
+ * {@link #substitutions} (the tests print and check them): in-cluster host names and container ports become loopback
+ * ports, the container's mount paths a directory under {@code work}, the service account's in-cluster API access a
+ * kubeconfig to the stand-in, the Secret templates' placeholders this run's TLS material and directory account.
+ */
+final class RenderedInstall implements AutoCloseable {
+
+    /** One value the cluster would supply differently: what it is, the rendered value, the value used here. */
+    record Substitution(String service, String what, String rendered, String here) {
+        @Override
+        public String toString() {
+            return service + ": " + what + ": " + rendered + " -> " + here;
+        }
+    }
+
+    /** A service: its Deployment's name and the module whose packaged jar runs. */
+    record Service(String deployment, String module, String container) {
+    }
+
+    static final Service BRIDGE = new Service("greenshank-oidc-bridge", "oidc-bridge/server", "oidc-bridge");
+    static final Service CONTROLLER = new Service("greenshank-profile-controller", "profile-controller",
+            "profile-controller");
+    static final Service AUTHZ = new Service("greenshank-authz-service", "authz-service", "authz-service");
+    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final Path SECRET_TEMPLATES = Rendered.DEPLOY.resolve("base/oidc-bridge/secrets");
+    /** Held strongly: the stand-in logs every request at INFO, which buries the test output. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = Greenshank.quiet("io.fabric8.mockwebserver");
+
+    final Rendered rendered;
+    final Path work;
+    final Slapd slapd;
+    final SelfSignedTls tls;
+    final SSLContext trustingBridge;
+    final EmbeddedApiServer api;
+    final KubernetesClient kube;
+    final int bridgePort;
+    final int controllerPort;
+    final int authzPort;
+    final int authzGrpcPort;
+    final String issuer;
+    final List<Substitution> substitutions = new ArrayList<>();
+    /** The environment each service was started with, by Deployment name. */
+    final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+    final Map<String, ServiceProcess> processes = new LinkedHashMap<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    /**
+     * Starts everything; {@code jvmOptions} come before {@code -jar}, after the Deployment's {@code JAVA_TOOL_OPTIONS}
+     * (which the JVM reads from the environment, as in the container).
+     */
+    static RenderedInstall start(String overlay, Path work, Map<Service, List<String>> jvmOptions) throws Exception {
+        RenderedInstall install = new RenderedInstall(Rendered.of(overlay), work);
+        try {
+            install.startServices(jvmOptions);
+            return install;
+        } catch (Throwable t) {
+            install.close();
+            throw t;
+        }
+    }
+
+    private RenderedInstall(Rendered rendered, Path dir) throws Exception {
+        this.rendered = rendered;
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        this.work = Files.createDirectories(dir);
+        slapd = ScenarioDirectory.builder(work.resolve("slapd")).tls(true).start();
+        closeables.add(slapd);
+        tls = SelfSignedTls.create(Files.createDirectories(work.resolve("tls")));
+        trustingBridge = trusting(tls.caPem());
+        api = EmbeddedApiServer.start();
+        closeables.add(api);
+        kube = api.newClient();
+        closeables.add(kube);
+        Greenshank.withoutExtraRbac(api);
+        bridgePort = FreePorts.loopback();
+        controllerPort = FreePorts.loopback();
+        authzPort = FreePorts.loopback();
+        authzGrpcPort = FreePorts.loopback();
+        issuer = "https://localhost:" + bridgePort;
+    }
+
+    private void startServices(Map<Service, List<String>> jvmOptions) throws Exception {
+        applyRendered();
+        applySecretTemplates();
+        HttpClient http = http();
+        ServiceProcess bridge = launch(BRIDGE, jvmOptions.getOrDefault(BRIDGE, List.of()));
+        // The others fetch the bridge's keys (authz-service) and discovery lazily, but start them once it serves, as
+        // the e2e fixture does, so a slow bridge shows as the bridge's failure.
+        bridge.awaitReady(http, URI.create(issuer + "/q/health/ready"), START_TIMEOUT);
+        ServiceProcess controller = launch(CONTROLLER, jvmOptions.getOrDefault(CONTROLLER, List.of()));
+        ServiceProcess authz = launch(AUTHZ, jvmOptions.getOrDefault(AUTHZ, List.of()));
+        CompletableFuture<Void> c = CompletableFuture.runAsync(() -> ready(controller, http, controllerPort));
+        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> ready(authz, http, authzPort));
+        CompletableFuture.allOf(c, a).join();
+    }
+
+    /** {@code kubectl apply -k}: every rendered object, the CRD replacing the stand-in's own copy. */
+    private void applyRendered() {
+        for (HasMetadata o : rendered.objects) {
+            if (o instanceof CustomResourceDefinition) {
+                kube.resource(o).update();
+            } else {
+                EmbeddedApiServerApplyTest.resource(kube, o).create();
+            }
+        }
+    }
+
+    /**
+     * The operator's step docs/deploy.md describes: the bridge's TLS Secret, its CA as a ConfigMap for the relying
+     * parties, and the directory account, from the templates with their placeholders filled in.
+     */
+    private void applySecretTemplates() throws Exception {
+        String bridgeNs = deploymentOf(BRIDGE).getMetadata().getNamespace();
+        String authzNs = deploymentOf(AUTHZ).getMetadata().getNamespace();
+        String cert = Files.readString(tls.caPem());
+        String key = Files.readString(tls.writePrivateKeyPem(work.resolve("tls/tls.key")));
+        String ldapCa = Files.readString(slapd.caFile());
+
+        Secret tlsSecret = template("tls.yaml", Secret.class, bridgeNs);
+        substitute(BRIDGE, "Secret greenshank-oidc-bridge-tls tls.crt", tlsSecret.getStringData(), "tls.crt",
+                "this run's self-signed certificate for localhost / 127.0.0.1", cert);
+        substitute(BRIDGE, "Secret greenshank-oidc-bridge-tls tls.key", tlsSecret.getStringData(), "tls.key",
+                "its private key (PKCS#8 PEM)", key);
+        kube.resource(tlsSecret).create();
+
+        ConfigMap issuerCa = template("issuer-ca.yaml", ConfigMap.class, authzNs);
+        substitute(AUTHZ, "ConfigMap greenshank-oidc-bridge-ca ca.crt", issuerCa.getData(), "ca.crt",
+                "the same self-signed certificate (its own CA)", cert);
+        kube.resource(issuerCa).create();
+
+        Secret ldap = template("ldap.yaml", Secret.class, bridgeNs);
+        substitute(BRIDGE, "Secret greenshank-oidc-bridge-ldap bind-dn", ldap.getStringData(), "bind-dn",
+                "the scenario slapd's admin DN", Slapd.ROOT_DN);
+        substitute(BRIDGE, "Secret greenshank-oidc-bridge-ldap bind-password", ldap.getStringData(), "bind-password",
+                "its password", Slapd.ROOT_PW);
+        substitute(BRIDGE, "Secret greenshank-oidc-bridge-ldap ca.crt", ldap.getStringData(), "ca.crt",
+                "the slapd's self-signed LDAPS certificate", ldapCa);
+        kube.resource(ldap).create();
+    }
+
+    private <T extends HasMetadata> T template(String file, Class<T> type, String namespace) {
+        T t = Rendered.K8S.unmarshal(Rendered.read(SECRET_TEMPLATES.resolve(file)), type);
+        t.getMetadata().setNamespace(namespace);
+        return t;
+    }
+
+    private void substitute(Service s, String what, Map<String, String> data, String key, String description,
+                            String value) {
+        String placeholder = data.get(key);
+        if (placeholder == null || !placeholder.contains("REPLACE")) {
+            throw new AssertionError(what + " is no longer a placeholder in the template: " + placeholder);
+        }
+        substitutions.add(new Substitution(s.container(), what, "REPLACE…", description));
+        data.put(key, value);
+    }
+
+    Deployment deploymentOf(Service s) {
+        return rendered.deployment(s.deployment());
+    }
+
+    /** The container's environment and files, derived from the objects as the stand-in stores them, then started. */
+    private ServiceProcess launch(Service s, List<String> jvmOptions) throws Exception {
+        Deployment d = deploymentOf(s);
+        String ns = d.getMetadata().getNamespace();
+        Container c = d.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(x -> x.getName().equals(s.container())).findFirst()
+                .orElseThrow(() -> new AssertionError("no container " + s.container() + " in " + s.deployment()));
+        Path root = Files.createDirectories(work.resolve(s.container() + "-root"));
+
+        Map<String, String> env = new TreeMap<>();
+        for (var from : c.getEnvFrom()) {
+            ConfigMap cm = kube.configMaps().inNamespace(ns).withName(from.getConfigMapRef().getName()).get();
+            if (cm == null) {
+                throw new AssertionError(s.deployment() + " envFrom ConfigMap " + from.getConfigMapRef().getName()
+                        + " is not in the API server");
+            }
+            env.putAll(cm.getData());
+        }
+        for (EnvVar e : c.getEnv()) {
+            env.put(e.getName(), value(ns, e));
+        }
+
+        // Mounted Secrets and ConfigMaps, as the kubelet writes them (a missing optional one is an empty mount).
+        Map<String, Volume> volumes = new LinkedHashMap<>();
+        d.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+        Map<String, Path> mounts = new LinkedHashMap<>();
+        for (VolumeMount m : c.getVolumeMounts()) {
+            Path dir = Files.createDirectories(root.resolve(m.getMountPath().substring(1)));
+            mounts.put(m.getMountPath(), dir);
+            Volume v = volumes.get(m.getName());
+            Map<String, String> data = null;
+            List<KeyToPath> items = List.of();
+            if (v.getSecret() != null) {
+                Secret secret = kube.secrets().inNamespace(ns).withName(v.getSecret().getSecretName()).get();
+                data = secret == null ? null : decoded(secret);
+                items = v.getSecret().getItems();
+                if (data == null && !Boolean.TRUE.equals(v.getSecret().getOptional())) {
+                    throw new AssertionError(s.deployment() + " mounts Secret " + v.getSecret().getSecretName()
+                            + ", which is not in the API server");
+                }
+            } else if (v.getConfigMap() != null) {
+                ConfigMap cm = kube.configMaps().inNamespace(ns).withName(v.getConfigMap().getName()).get();
+                data = cm == null ? null : cm.getData();
+                items = v.getConfigMap().getItems();
+                if (data == null && !Boolean.TRUE.equals(v.getConfigMap().getOptional())) {
+                    throw new AssertionError(s.deployment() + " mounts ConfigMap " + v.getConfigMap().getName()
+                            + ", which is not in the API server");
+                }
+            }
+            if (data != null) {
+                Map<String, String> files = new LinkedHashMap<>();
+                if (items == null || items.isEmpty()) {
+                    data.forEach(files::put);
+                } else {
+                    for (KeyToPath i : items) {
+                        files.put(i.getPath(), data.get(i.getKey()));
+                    }
+                }
+                for (var f : files.entrySet()) {
+                    Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+                }
+            }
+            substitutions.add(new Substitution(s.container(), "volume " + m.getName(), m.getMountPath(),
+                    dir.toString()));
+        }
+        for (var e : env.entrySet()) {
+            for (var m : mounts.entrySet()) {
+                if (e.getValue() != null && e.getValue().startsWith(m.getKey() + "/")) {
+                    e.setValue(m.getValue() + e.getValue().substring(m.getKey().length()));
+                }
+            }
+        }
+
+        clusterSubstitutions(s, ns, env);
+        environments.put(s.deployment(), Map.copyOf(env));
+        ServiceProcess p = ServiceProcess.startAsContainer(s.container(), s.module(), jvmOptions, env,
+                Files.createDirectories(work.resolve("logs")));
+        closeables.add(p);
+        processes.put(s.deployment(), p);
+        return p;
+    }
+
+    /**
+     * Stops a service and starts it again from the environment it was first given, with other JVM options (the
+     * footprint benchmark's variants); the new process.
+     */
+    ServiceProcess restart(Service s, List<String> jvmOptions) throws Exception {
+        processes.get(s.deployment()).close();
+        ServiceProcess p = ServiceProcess.startAsContainer(s.container(), s.module(), jvmOptions,
+                environments.get(s.deployment()), work.resolve("logs"));
+        closeables.add(p);
+        processes.put(s.deployment(), p);
+        return p;
+    }
+
+    /** Where the kubelet's readiness probe asks, on this run's port. */
+    URI readyUrl(Service s) {
+        return URI.create(s == BRIDGE ? issuer + "/q/health/ready"
+                : "http://127.0.0.1:" + (s == AUTHZ ? authzPort : controllerPort) + "/q/health/ready");
+    }
+
+    /** Host names, ports and API access: what a pod gets from the cluster network rather than from the manifests. */
+    private void clusterSubstitutions(Service s, String ns, Map<String, String> env) throws Exception {
+        String bridgeNs = deploymentOf(BRIDGE).getMetadata().getNamespace();
+        String bridgeUrl = "https://greenshank-oidc-bridge." + bridgeNs + ".svc.cluster.local";
+        for (var e : env.entrySet()) {
+            if (e.getValue() != null && e.getValue().startsWith(bridgeUrl)) {
+                String here = issuer + e.getValue().substring(bridgeUrl.length());
+                substitutions.add(new Substitution(s.container(), e.getKey(), e.getValue(), here));
+                e.setValue(here);
+            }
+        }
+        replace(s, env, "QUARKUS_HTTP_HOST", "the pod's address (0.0.0.0)", "127.0.0.1");
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (s == BRIDGE) {
+            ports.put("QUARKUS_HTTP_SSL_PORT", bridgePort);
+            // closed by QUARKUS_HTTP_INSECURE_REQUESTS=disabled; given a free port so no other run's 8080 matters
+            ports.put("QUARKUS_HTTP_PORT", FreePorts.loopback());
+            replace(s, env, "GREENSHANK_BRIDGE_LDAP_URLS", env.get("GREENSHANK_BRIDGE_LDAP_URLS"), slapd.ldapsUrl());
+            replace(s, env, "GREENSHANK_BRIDGE_LDAP_USER_BASE_DN", env.get("GREENSHANK_BRIDGE_LDAP_USER_BASE_DN"),
+                    Slapd.BASE);
+        } else if (s == CONTROLLER) {
+            ports.put("QUARKUS_HTTP_PORT", controllerPort);
+        } else {
+            ports.put("QUARKUS_HTTP_PORT", authzPort);
+            ports.put("GREENSHANK_AUTHZ_GRPC_PORT", authzGrpcPort);
+        }
+        for (var p : ports.entrySet()) {
+            replace(s, env, p.getKey(), env.getOrDefault(p.getKey(), "the container port"), String.valueOf(p.getValue()));
+        }
+        Path kubeconfig = work.resolve(s.container() + ".kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: stand-in
+                  cluster: {server: "%s"}
+                users:
+                - name: %s
+                  user: {token: not-checked-by-the-stand-in}
+                contexts:
+                - name: pod
+                  context: {cluster: stand-in, user: %s, namespace: %s}
+                current-context: pod
+                """.formatted(api.url(), s.deployment(), s.deployment(), ns));
+        replace(s, env, "KUBECONFIG", "the pod's service account (in-cluster config, namespace " + ns + ")",
+                kubeconfig.toString());
+        // The image's own environment (deploy/image/build.sh): its Java, its locale.
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin");
+        env.put("LANG", "C.UTF-8");
+    }
+
+    private void replace(Service s, Map<String, String> env, String key, String rendered, String here) {
+        substitutions.add(new Substitution(s.container(), key, rendered, here));
+        env.put(key, here);
+    }
+
+    private String value(String ns, EnvVar e) {
+        if (e.getValueFrom() == null) {
+            return e.getValue();
+        }
+        var from = e.getValueFrom();
+        if (from.getSecretKeyRef() != null) {
+            Secret secret = kube.secrets().inNamespace(ns).withName(from.getSecretKeyRef().getName()).get();
+            if (secret == null) {
+                throw new AssertionError(e.getName() + ": Secret " + from.getSecretKeyRef().getName() + " is not in "
+                        + ns);
+            }
+            return decoded(secret).get(from.getSecretKeyRef().getKey());
+        }
+        if (from.getConfigMapKeyRef() != null) {
+            return kube.configMaps().inNamespace(ns).withName(from.getConfigMapKeyRef().getName()).get().getData()
+                    .get(from.getConfigMapKeyRef().getKey());
+        }
+        if (from.getFieldRef() != null && "metadata.namespace".equals(from.getFieldRef().getFieldPath())) {
+            return ns;
+        }
+        throw new AssertionError(e.getName() + ": a valueFrom this stand-in cannot resolve: " + from);
+    }
+
+    /** A Secret's values as the kubelet writes them: {@code data} decoded; {@code stringData} if the server kept it. */
+    private static Map<String, String> decoded(Secret secret) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (secret.getData() != null) {
+            secret.getData().forEach((k, v) -> values.put(k,
+                    new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        }
+        if (secret.getStringData() != null) {
+            values.putAll(secret.getStringData());
+        }
+        return values;
+    }
+
+    private static void ready(ServiceProcess p, HttpClient http, int port) {
+        try {
+            p.awaitReady(http, URI.create("http://127.0.0.1:" + port + "/q/health/ready"), START_TIMEOUT);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpClient http() {
+        return HttpClient.newBuilder().sslContext(trustingBridge).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    URI controllerUrl(String path) {
+        return URI.create("http://127.0.0.1:" + controllerPort + path);
+    }
+
+    private static SSLContext trusting(Path caPem) throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        try (InputStream in = Files.newInputStream(caPem)) {
+            ks.setCertificateEntry("bridge", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                System.err.println("rendered install: closing " + closeables.get(i) + ": " + e);
+            }
+        }
+        closeables.clear();
+    }
+}
