@@ -57,7 +57,7 @@ public interface TokenReviewConfig {
     Optional<String> groupsPrefix();
 
     /**
-     * Verified tokens kept so that a token reviewed again skips the signature check (about 200 bytes each: no token
+     * Verified tokens kept so that a token reviewed again skips the signature check (a few hundred bytes each: no token
      * is kept, only an HMAC of it and the user it names); an entry ends at the token's {@code exp} or when its key is
      * no longer published, and code-grant revocation is checked at every review regardless. 0 turns the cache off.
      */
