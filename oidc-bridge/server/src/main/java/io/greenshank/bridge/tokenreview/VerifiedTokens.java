@@ -18,8 +18,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Keyed as kube-apiserver keys its own token cache (k8s.io/apiserver/pkg/authentication/token/cache/
  * cached_token_authenticator.go, {@code keyFunc}): an HMAC-SHA256 of the whole token under a random per-process key,
- * so the cache holds no token and an attacker cannot aim at a bucket. Bounded: when full, expired entries go first,
- * and if that frees nothing the cache starts over (a flood of distinct valid tokens costs the cache, never memory).
+ * so the cache holds no token and an attacker cannot aim at a bucket. Bounded: when full, entries that no longer hold
+ * go first, and if that frees less than a tenth the cache starts over (a flood of distinct valid tokens costs the
+ * cache, never memory or a sweep per review).
  */
 final class VerifiedTokens {
 
@@ -72,7 +73,8 @@ final class VerifiedTokens {
     private void remember(Key key, Verification.Verified verified) {
         if (entries.size() >= maxEntries && !entries.containsKey(key)) {
             entries.values().removeIf(e -> !reviewer.stillHolds(e));
-            if (entries.size() >= maxEntries) {
+            // A sweep must free a tenth, or the next insertions would each sweep the whole map again.
+            if (entries.size() > maxEntries - Math.max(1, maxEntries / 10)) {
                 entries.clear();
             }
         }
