@@ -24,6 +24,12 @@ public class DeviceCodeGrant implements TokenGrant {
         return GRANT_TYPE;
     }
 
+    /** A poll is one store read (and, rarely, a slow_down write): in process with the memory store. */
+    @Override
+    public boolean decidesInProcess() {
+        return codes.pollsInProcess();
+    }
+
     @Override
     public GrantResult grant(TokenRequest request) throws OAuthException {
         String deviceCode = request.requireParam("device_code");

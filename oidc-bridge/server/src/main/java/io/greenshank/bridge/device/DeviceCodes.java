@@ -194,6 +194,11 @@ public final class DeviceCodes {
         };
     }
 
+    /** Whether {@link #poll} answers without I/O (the memory store). */
+    public boolean pollsInProcess() {
+        return store.inProcess();
+    }
+
     /** How many codes this replica is tracking polls for. */
     int trackedPolls() {
         return lastPolls.size();

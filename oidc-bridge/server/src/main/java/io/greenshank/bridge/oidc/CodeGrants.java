@@ -132,6 +132,11 @@ public final class CodeGrants {
         return store.get(grant).map(s -> s.value().revoked()).orElse(false);
     }
 
+    /** Whether {@link #isRevoked(String)} answers without I/O (the memory store), so an event loop may ask it. */
+    public boolean checksInProcess() {
+        return store.inProcess();
+    }
+
     private static String encode(Grant g) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("revoked", Boolean.toString(g.revoked()));

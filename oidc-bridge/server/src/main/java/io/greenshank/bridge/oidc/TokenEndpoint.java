@@ -5,6 +5,7 @@ import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import io.greenshank.bridge.token.IssuedTokens;
 import io.greenshank.bridge.token.RefreshTokens;
 import io.greenshank.bridge.token.TokenMinter;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -20,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,6 +45,8 @@ public class TokenEndpoint {
     }
 
     private final Map<GrantKey, TokenGrant> grants = new HashMap<>();
+    private final Set<String> grantTypes;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final ClientAuthentication clientAuthentication;
     private final TokenMinter minter;
     private final Issuer issuer;
@@ -57,6 +63,7 @@ public class TokenEndpoint {
                         + " and " + g.getClass().getName());
             }
         }
+        this.grantTypes = grants.keySet().stream().map(GrantKey::grantType).collect(Collectors.toUnmodifiableSet());
         this.clientAuthentication = clientAuthentication;
         this.minter = minter;
         this.issuer = issuer;
@@ -65,9 +72,7 @@ public class TokenEndpoint {
     }
 
     void register(@Observes Router router) {
-        // Grants call the directory, the KDC's keys and the session store: off the event loop, in any order.
-        router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-                .blockingHandler(this::handle, false);
+        router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(this::handle);
     }
 
     /** The grant types served, for discovery. */
@@ -75,28 +80,69 @@ public class TokenEndpoint {
         return grants.keySet().stream().map(GrantKey::grantType).distinct().sorted().toList();
     }
 
-    private void handle(RoutingContext ctx) {
-        HttpServerRequest http = ctx.request();
-        String grantType = "";
-        OAuthReply reply;
-        try {
-            Map<String, String> params = OAuthForm.parse(http, ctx.body().asString(StandardCharsets.UTF_8.name()));
-            grantType = params.getOrDefault("grant_type", "");
-            reply = token(params, OAuthForm.headers(http), http);
-            count(grantType, "issued");
-        } catch (OAuthException e) {
-            count(grantType, e.error());
-            LOG.debugf("token request refused: %s", e.getMessage());
-            reply = OAuthReply.error(e);
-        } catch (RuntimeException e) {
-            count(grantType, "server_error");
-            LOG.errorf("token endpoint failure for grant %s: %s", safe(grantType), e.toString());
-            reply = OAuthReply.error(new OAuthException("server_error", "internal error", 500));
-        }
-        reply.write(ctx.response());
+    /** A request whose client is authenticated and may use the grant it names: what is left is the grant itself. */
+    private record Admitted(TokenGrant grant, TokenRequest request) {
     }
 
-    private OAuthReply token(Map<String, String> params, Map<String, List<String>> headers, HttpServerRequest http)
+    /**
+     * On the event loop: the form, client authentication and the grant's lookup need no I/O, and neither does a grant
+     * that {@link TokenGrant#decidesInProcess decides in process} (a device poll with the memory store), so a refusal
+     * (authorization_pending, slow_down, a bad client) is answered here without waking a worker. Grants that call the
+     * directory, the KDC or a shared store, and every minting, run on a worker, in any order.
+     */
+    private void handle(RoutingContext ctx) {
+        String grantType = "";
+        try {
+            HttpServerRequest http = ctx.request();
+            Map<String, String> params = OAuthForm.parse(http, ctx.body().asString(StandardCharsets.UTF_8.name()));
+            grantType = params.getOrDefault("grant_type", "");
+            Admitted admitted = admit(params, OAuthForm.headers(http), http);
+            String type = grantType;
+            if (!admitted.grant().decidesInProcess()) {
+                onWorker(ctx, type, () -> issue(admitted.request(), admitted.grant().grant(admitted.request())));
+                return;
+            }
+            GrantResult result = admitted.grant().grant(admitted.request());
+            onWorker(ctx, type, () -> issue(admitted.request(), result));
+        } catch (OAuthException e) {
+            refused(ctx, grantType, e);
+        } catch (RuntimeException e) {
+            failed(ctx, grantType, e);
+        }
+    }
+
+    private interface Issuing {
+        OAuthReply reply() throws OAuthException;
+    }
+
+    private void onWorker(RoutingContext ctx, String grantType, Issuing issuing) {
+        ctx.vertx().executeBlocking(() -> {
+            try {
+                OAuthReply reply = issuing.reply();
+                count(grantType, "issued");
+                reply.write(ctx.response());
+            } catch (OAuthException e) {
+                refused(ctx, grantType, e);
+            } catch (RuntimeException e) {
+                failed(ctx, grantType, e);
+            }
+            return null;
+        }, false);
+    }
+
+    private void refused(RoutingContext ctx, String grantType, OAuthException e) {
+        count(grantType, e.error());
+        LOG.debugf("token request refused: %s", e.getMessage());
+        OAuthReply.error(e).write(ctx.response());
+    }
+
+    private void failed(RoutingContext ctx, String grantType, RuntimeException e) {
+        count(grantType, "server_error");
+        LOG.errorf("token endpoint failure for grant %s: %s", safe(grantType), e.toString());
+        OAuthReply.error(new OAuthException("server_error", "internal error", 500)).write(ctx.response());
+    }
+
+    private Admitted admit(Map<String, String> params, Map<String, List<String>> headers, HttpServerRequest http)
             throws OAuthException {
         String grantType = params.getOrDefault("grant_type", "");
         OidcClient client = clientAuthentication.authenticate(params, headers);
@@ -116,9 +162,11 @@ public class TokenEndpoint {
             throw OAuthException.unauthorizedClient("this client may not use " + grantType);
         }
         String iss = issuer.of(requestBase(http));
-        TokenRequest request = new TokenRequest(client, params, headers, address(http), iss);
-        GrantResult result = grant.grant(request);
-        IssuedTokens tokens = mint(iss, client, result);
+        return new Admitted(grant, new TokenRequest(client, params, headers, address(http), iss));
+    }
+
+    private OAuthReply issue(TokenRequest request, GrantResult result) throws OAuthException {
+        IssuedTokens tokens = mint(request.issuer(), request.client(), result);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", tokens.accessToken());
         body.put("token_type", "Bearer");
@@ -126,7 +174,7 @@ public class TokenEndpoint {
         tokens.idToken().ifPresent(t -> body.put("id_token", t));
         tokens.refreshToken().ifPresent(t -> body.put("refresh_token", t));
         body.put("scope", String.join(" ", tokens.scopes().stream().sorted().toList()));
-        if (TokenExchangeGrant.GRANT_TYPE.equals(grantType)) {
+        if (TokenExchangeGrant.GRANT_TYPE.equals(request.params().get("grant_type"))) {
             body.put("issued_token_type", TokenExchangeGrant.ACCESS_TOKEN_TYPE);
         }
         return new OAuthReply(200, body, result.responseHeaders());
@@ -158,13 +206,15 @@ public class TokenEndpoint {
     }
 
     private void count(String grantType, String outcome) {
-        metrics.counter("greenshank_bridge_token_requests_total", "grant_type", safe(grantType),
-                "outcome", outcome).increment();
+        String grant = safe(grantType);
+        // Both labels are bounded (known grant types, the RFC error codes), so is this map; it saves a registry
+        // lookup per request.
+        counters.computeIfAbsent(grant + ' ' + outcome, k -> metrics.counter("greenshank_bridge_token_requests_total",
+                "grant_type", grant, "outcome", outcome)).increment();
     }
 
     /** Grant types reach metrics and logs; anything unknown collapses so a client cannot mint label values. */
     private String safe(String grantType) {
-        return grants.keySet().stream().anyMatch(k -> k.grantType().equals(grantType))
-                ? grantType : "other";
+        return grantTypes.contains(grantType) ? grantType : "other";
     }
 }

@@ -28,4 +28,12 @@ public interface TokenGrant {
      *                        response headers (e.g. 401 with {@code WWW-Authenticate: Negotiate})
      */
     GrantResult grant(TokenRequest request) throws OAuthException;
+
+    /**
+     * Whether {@link #grant} decides without I/O or waiting (its store lives in this process), so the endpoint may
+     * call it on the event loop and hop to a worker only to mint; false, the default, runs it on a worker.
+     */
+    default boolean decidesInProcess() {
+        return false;
+    }
 }

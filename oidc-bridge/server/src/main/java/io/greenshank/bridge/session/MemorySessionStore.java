@@ -32,6 +32,11 @@ public final class MemorySessionStore<V> implements SessionStore<V> {
     }
 
     @Override
+    public boolean inProcess() {
+        return true;
+    }
+
+    @Override
     public Optional<Stored<V>> get(String key) {
         Entry<V> e = entries.get(key);
         return e == null ? Optional.empty() : Optional.of(stored(key, e));

@@ -30,6 +30,11 @@ public final class MeteredSessionStore<V> implements SessionStore<V> {
     }
 
     @Override
+    public boolean inProcess() {
+        return store.inProcess();
+    }
+
+    @Override
     public Optional<Stored<V>> get(String key) throws SessionStoreUnavailableException {
         Optional<Stored<V>> s = counted("get", () -> store.get(key));
         count("get", s.isPresent() ? "ok" : "absent");

@@ -35,4 +35,12 @@ public interface SessionStore<V> {
 
     /** Removes values expired at {@code now}; idempotent, so every replica may sweep. @return how many it removed */
     int sweep(Instant now) throws SessionStoreUnavailableException;
+
+    /**
+     * Whether every operation completes in this process without I/O or waiting, so an event loop may call it; false
+     * unless the store says otherwise (a shared store answers over the network).
+     */
+    default boolean inProcess() {
+        return false;
+    }
 }

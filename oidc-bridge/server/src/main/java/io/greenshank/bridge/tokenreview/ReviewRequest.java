@@ -1,11 +1,12 @@
 package io.greenshank.bridge.tokenreview;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
-import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A TokenReview as the API server posts it: {@code apiVersion}, {@code kind}, {@code spec.token},
@@ -42,46 +43,96 @@ public record ReviewRequest(String apiVersion, String token, List<String> audien
         }
     }
 
+    /**
+     * Reads the body with Jackson's streaming parser: only the four fields, no tree or map of the whole document.
+     * Strict JSON, one object, no duplicate keys; unknown fields are skipped.
+     */
     public static ReviewRequest parse(byte[] body) throws Refused {
-        Map<String, Object> json;
-        try {
-            String text = new String(body, StandardCharsets.UTF_8).strip();
-            // Nimbus's parser reads "[]" as an empty object: only an object is a TokenReview.
-            json = text.startsWith("{") ? JSONObjectUtils.parse(text) : null;
-        } catch (ParseException | RuntimeException e) {
-            json = null;
+        Fields f;
+        try (JsonParser p = JSON.createParser(body)) {
+            f = p.nextToken() == JsonToken.START_OBJECT ? readTop(p) : null;
+            if (f != null && p.nextToken() != null) {
+                f = null;
+            }
+        } catch (IOException | RuntimeException e) {
+            f = null;
         }
-        if (json == null) {
+        if (f == null) {
             throw new Refused(Refusal.MALFORMED_REQUEST, V1);
         }
-        Object version = json.get("apiVersion");
-        String answerAs = V1BETA1.equals(version) ? V1BETA1 : V1;
-        if (!(V1.equals(version) || V1BETA1.equals(version)) || !"TokenReview".equals(json.get("kind"))) {
+        String answerAs = V1BETA1.equals(f.apiVersion) ? V1BETA1 : V1;
+        if (!(V1.equals(f.apiVersion) || V1BETA1.equals(f.apiVersion)) || !"TokenReview".equals(f.kind)) {
             throw new Refused(Refusal.WRONG_KIND, answerAs);
         }
-        if (!(json.get("spec") instanceof Map<?, ?> spec)) {
-            throw new Refused(json.containsKey("spec") ? Refusal.MALFORMED_REQUEST : Refusal.MISSING_TOKEN, answerAs);
-        }
-        Object token = spec.get("token");
-        if (token != null && !(token instanceof String)) {
+        if (f.spec == Spec.MALFORMED) {
             throw new Refused(Refusal.MALFORMED_REQUEST, answerAs);
         }
-        if (token == null || ((String) token).isEmpty()) {
+        if (f.token == null || f.token.isEmpty()) {
             throw new Refused(Refusal.MISSING_TOKEN, answerAs);
         }
-        List<String> audiences = new ArrayList<>();
-        Object auds = spec.get("audiences");
-        if (auds instanceof List<?> list) {
-            for (Object a : list) {
-                if (!(a instanceof String s)) {
-                    throw new Refused(Refusal.MALFORMED_REQUEST, answerAs);
-                }
-                audiences.add(s);
+        return new ReviewRequest(answerAs, f.token, f.audiences);
+    }
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    private enum Spec { ABSENT, READ, MALFORMED }
+
+    /** What the body said; {@code apiVersion} and {@code kind} stay null unless they are strings. */
+    private static final class Fields {
+        String apiVersion;
+        String kind;
+        Spec spec = Spec.ABSENT;
+        String token;
+        List<String> audiences = List.of();
+    }
+
+    private static Fields readTop(JsonParser p) throws IOException {
+        Fields f = new Fields();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "apiVersion" -> f.apiVersion = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "kind" -> f.kind = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "spec" -> f.spec = value == JsonToken.START_OBJECT && readSpec(p, f) ? Spec.READ : Spec.MALFORMED;
+                default -> { }
             }
-        } else if (auds != null) {
-            throw new Refused(Refusal.MALFORMED_REQUEST, answerAs);
+            p.skipChildren();
         }
-        return new ReviewRequest(answerAs, (String) token, audiences);
+        return f;
+    }
+
+    /** False when {@code spec} is malformed: a token that is not a string, audiences not a list of strings. */
+    private static boolean readSpec(JsonParser p, Fields f) throws IOException {
+        boolean wellFormed = true;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if ("token".equals(name)) {
+                if (value == JsonToken.VALUE_STRING) {
+                    f.token = p.getText();
+                } else if (value != JsonToken.VALUE_NULL) {
+                    wellFormed = false;
+                }
+            } else if ("audiences".equals(name) && value == JsonToken.START_ARRAY) {
+                List<String> audiences = new ArrayList<>();
+                JsonToken a;
+                while ((a = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (a == JsonToken.VALUE_STRING) {
+                        audiences.add(p.getText());
+                    } else {
+                        wellFormed = false;
+                        p.skipChildren();
+                    }
+                }
+                f.audiences = audiences;
+            } else if ("audiences".equals(name) && value != JsonToken.VALUE_NULL) {
+                wellFormed = false;
+            }
+            p.skipChildren();
+        }
+        return wellFormed;
     }
 
     /** Never the token. */

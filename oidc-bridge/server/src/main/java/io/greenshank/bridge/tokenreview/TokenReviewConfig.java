@@ -56,6 +56,14 @@ public interface TokenReviewConfig {
     /** Prepended to each group; empty, as the OIDC path's groups {@code prefix: ""}. */
     Optional<String> groupsPrefix();
 
+    /**
+     * Verified tokens kept so that a token reviewed again skips the signature check (a few hundred bytes each: no token
+     * is kept, only an HMAC of it and the user it names); an entry ends at the token's {@code exp} or when its key is
+     * no longer published, and code-grant revocation is checked at every review regardless. 0 turns the cache off.
+     */
+    @WithDefault("10000")
+    int cacheMaxEntries();
+
     /** Largest request body read; a TokenReview with a bridge token is about 2 KiB. */
     @WithDefault("65536")
     int maxRequestBytes();

@@ -62,6 +62,7 @@ public class TokenReviewServer {
     private Counter connections;
     private final CodeGrants codeGrants;
     private TokenReviewer reviewer;
+    private VerifiedTokens verified;
     private volatile int port = -1;
 
     public TokenReviewServer(TokenReviewConfig config, Vertx vertx, Config mpConfig, Issuer issuer, KeyManager keys,
@@ -97,6 +98,7 @@ public class TokenReviewServer {
         }
         reviewer = new TokenReviewer(keys, iss, config.audiences(), config.usernamePrefix().orElse(""),
                 config.groupsPrefix().orElse(""), clock);
+        verified = config.cacheMaxEntries() > 0 ? new VerifiedTokens(reviewer, config.cacheMaxEntries()) : null;
         authenticated = counter("authenticated");
         connections = Counter.builder("greenshank.bridge.token.review.connections")
                 .description("TLS connections the TokenReview port accepted (few per API server: keep-alive)")
@@ -137,9 +139,14 @@ public class TokenReviewServer {
         return connections == null ? 0 : (long) connections.count();
     }
 
-    /** The reviewer the port uses, for in-process comparison (the benchmark's floor). */
+    /** The reviewer the port uses, without the verified-token cache: the benchmark's in-process floor. */
     public TokenReviewer reviewer() {
         return reviewer;
+    }
+
+    /** Verified tokens cached now (0 when the cache is off). */
+    public int cachedTokens() {
+        return verified == null ? 0 : verified.size();
     }
 
     private void handle(HttpServerRequest req) {
@@ -157,7 +164,7 @@ public class TokenReviewServer {
                     + " greenshank.bridge.token-review.client-names", req.remoteAddress(), refusedClient.get());
             refusals.get(Refusal.CLIENT_NOT_ALLOWED).increment();
             req.response().setStatusCode(403).putHeader("Content-Type", "application/json")
-                    .end(ReviewResponse.json(ReviewRequest.V1, new Review.Refused(Refusal.CLIENT_NOT_ALLOWED)));
+                    .end(ReviewResponse.buffer(ReviewRequest.V1, new Review.Refused(Refusal.CLIENT_NOT_ALLOWED)));
             return;
         }
         Buffer body = Buffer.buffer(2048);
@@ -174,6 +181,7 @@ public class TokenReviewServer {
 
     private void answer(HttpServerRequest req, byte[] body) {
         String apiVersion = ReviewRequest.V1;
+        String token = null;
         Review review;
         try {
             if (body == null) {
@@ -181,7 +189,9 @@ public class TokenReviewServer {
             }
             ReviewRequest request = ReviewRequest.parse(body);
             apiVersion = request.apiVersion();
-            review = reviewer.review(request.token(), request.audiences());
+            token = request.token();
+            review = verified != null ? verified.review(token, request.audiences())
+                    : reviewer.review(token, request.audiences());
         } catch (ReviewRequest.Refused e) {
             apiVersion = e.apiVersion();
             review = new Review.Refused(e.reason());
@@ -192,9 +202,15 @@ public class TokenReviewServer {
         }
         if (review instanceof Review.Authenticated a && a.codeGrant().isPresent()) {
             // a token from the authorization-code flow: a reuse of its code (at any replica) revokes it, which only
-            // the session store knows; that read blocks, so it leaves the event loop
+            // the session store knows, so it is asked at every review, cached verification or not; a shared store's
+            // read blocks, so it leaves the event loop (the memory store's does not)
             String version = apiVersion;
-            vertx.executeBlocking(() -> revocationChecked(a, a.codeGrant().get()), false)
+            String reviewed = token;
+            if (codeGrants.checksInProcess()) {
+                send(req, version, revocationChecked(a, a.codeGrant().get(), reviewed));
+                return;
+            }
+            vertx.executeBlocking(() -> revocationChecked(a, a.codeGrant().get(), reviewed), false)
                     .onComplete(r -> send(req, version, r.succeeded() ? r.result()
                             : new Review.Refused(Refusal.REVOCATION_UNCHECKED)));
             return;
@@ -202,9 +218,15 @@ public class TokenReviewServer {
         send(req, apiVersion, review);
     }
 
-    private Review revocationChecked(Review.Authenticated review, String grant) {
+    private Review revocationChecked(Review.Authenticated review, String grant, String token) {
         try {
-            return codeGrants.isRevoked(grant) ? new Review.Refused(Refusal.REVOKED) : review;
+            if (codeGrants.isRevoked(grant)) {
+                if (verified != null) {
+                    verified.forget(token);
+                }
+                return new Review.Refused(Refusal.REVOKED);
+            }
+            return review;
         } catch (SessionStoreUnavailableException e) {
             return new Review.Refused(Refusal.REVOCATION_UNCHECKED);
         }
@@ -212,7 +234,7 @@ public class TokenReviewServer {
 
     private void send(HttpServerRequest req, String apiVersion, Review review) {
         record(req, review);
-        req.response().putHeader("Content-Type", "application/json").end(ReviewResponse.json(apiVersion, review));
+        req.response().putHeader("Content-Type", "application/json").end(ReviewResponse.buffer(apiVersion, review));
     }
 
     private void record(HttpServerRequest req, Review review) {

@@ -64,6 +64,11 @@ public final class TokenReviewer {
      *                  the caller's for a TokenReview created through the API); empty when the API server sets none
      */
     public Review review(String token, List<String> requested) {
+        return decide(verify(token), requested);
+    }
+
+    /** The whole check of the token itself, independent of the request: what {@link VerifiedTokens} keeps. */
+    Verification verify(String token) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -79,7 +84,8 @@ public final class TokenReviewer {
         if (!issuer.equals(claims.getIssuer())) {
             return refused(Refusal.FOREIGN_ISSUER);
         }
-        Refusal signature = verifySignature(jwt);
+        JWK key = header.getKeyID() == null ? null : keys.publicKeys().getKeyByKeyId(header.getKeyID());
+        Refusal signature = verifySignature(jwt, key);
         if (signature != null) {
             return refused(signature);
         }
@@ -87,7 +93,8 @@ public final class TokenReviewer {
             return refused(Refusal.MISSING_CLAIMS);
         }
         Instant now = clock.instant();
-        if (!now.isBefore(claims.getExpirationTime().toInstant())) {
+        Instant expiresAt = claims.getExpirationTime().toInstant();
+        if (!now.isBefore(expiresAt)) {
             return refused(Refusal.EXPIRED);
         }
         Instant latestStart = now.plus(CLOCK_SKEW);
@@ -111,32 +118,45 @@ public final class TokenReviewer {
         } catch (ParseException e) {
             return refused(Refusal.MALFORMED_TOKEN);
         }
-        List<String> tokenAudiences = claims.getAudience();
-        List<String> audiences = new ArrayList<>();
-        for (String a : new LinkedHashSet<>(requested)) {
-            if (tokenAudiences.contains(a)) {
-                audiences.add(a);
-            }
-        }
-        if (audiences.isEmpty() && tokenAudiences.stream().noneMatch(clusterAudiences::contains)) {
-            return refused(Refusal.AUDIENCE_MISMATCH);
-        }
         Map<String, List<String>> extra = claims.getJWTID() == null ? Map.of()
                 : Map.of(CREDENTIAL_ID, List.of("JTI=" + claims.getJWTID()));
         Object grant = claims.getClaim(CodeGrants.CLAIM);
-        return new Review.Authenticated(new ReviewedUser(usernamePrefix + mail, claims.getSubject(), groups, extra),
-                audiences, grant instanceof String g && !g.isEmpty() ? Optional.of(g) : Optional.empty());
+        return new Verification.Verified(new ReviewedUser(usernamePrefix + mail, claims.getSubject(), groups, extra),
+                claims.getAudience(), grant instanceof String g && !g.isEmpty() ? Optional.of(g) : Optional.empty(),
+                expiresAt, key);
     }
 
-    /** Null when the signature verifies with a published key of the header's algorithm. */
-    private Refusal verifySignature(SignedJWT jwt) {
+    /** The answer for a verified token and the request's audiences. */
+    Review decide(Verification verification, List<String> requested) {
+        if (!(verification instanceof Verification.Verified v)) {
+            return new Review.Refused(((Verification.Refused) verification).reason());
+        }
+        List<String> audiences = new ArrayList<>();
+        for (String a : new LinkedHashSet<>(requested)) {
+            if (v.audiences().contains(a)) {
+                audiences.add(a);
+            }
+        }
+        if (audiences.isEmpty() && v.audiences().stream().noneMatch(clusterAudiences::contains)) {
+            return new Review.Refused(Refusal.AUDIENCE_MISMATCH);
+        }
+        return new Review.Authenticated(v.user(), audiences, v.codeGrant());
+    }
+
+    /** Whether a verification made earlier still holds now: unexpired, and its key still published unchanged. */
+    boolean stillHolds(Verification.Verified v) {
+        if (!clock.instant().isBefore(v.expiresAt())) {
+            return false;
+        }
+        JWK published = keys.publicKeys().getKeyByKeyId(v.key().getKeyID());
+        return published == v.key() || v.key().equals(published);
+    }
+
+    /** Null when the signature verifies with {@code jwk}, the published key the header names, of its algorithm. */
+    private Refusal verifySignature(SignedJWT jwt, JWK jwk) {
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         String kid = jwt.getHeader().getKeyID();
-        if (kid == null) {
-            return Refusal.UNKNOWN_KEY;
-        }
-        JWK jwk = keys.publicKeys().getKeyByKeyId(kid);
-        if (jwk == null) {
+        if (kid == null || jwk == null) {
             return Refusal.UNKNOWN_KEY;
         }
         KeyVerifier v = verifiers.get(kid);
@@ -170,8 +190,8 @@ public final class TokenReviewer {
         return null;
     }
 
-    private static Review refused(Refusal reason) {
-        return new Review.Refused(reason);
+    private static Verification refused(Refusal reason) {
+        return new Verification.Refused(reason);
     }
 
     private record KeyVerifier(JWK jwk, JWSVerifier verifier) {

@@ -25,7 +25,7 @@ class TokenReviewStartupTest {
     record Cfg(boolean enabled, String host, int port, String path, Optional<String> certificateFile,
                Optional<String> keyFile, Optional<String> clientCaFile, Optional<List<String>> clientNames,
                List<String> audiences, Optional<String> usernamePrefix, Optional<String> groupsPrefix,
-               int maxRequestBytes) implements TokenReviewConfig {
+               int cacheMaxEntries, int maxRequestBytes) implements TokenReviewConfig {
     }
 
     static WebhookPki pki;
@@ -46,7 +46,7 @@ class TokenReviewStartupTest {
     static Cfg config(boolean enabled, Optional<String> cert, Optional<String> key, Optional<String> ca,
                       Optional<List<String>> clientNames) {
         return new Cfg(enabled, "127.0.0.1", 0, "/tokenreview", cert, key, ca, clientNames, List.of("kubectl"),
-                Optional.empty(), Optional.empty(), 65536);
+                Optional.empty(), Optional.empty(), 10_000, 65536);
     }
 
     static TokenReviewServer server(Cfg cfg, Optional<String> issuer, Vertx vertx) {
