@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,6 +32,7 @@ final class ProcessSampler {
     private static final Pattern TENURED = Pattern.compile("tenured generation\\s+total (\\d+)K, used (\\d+)K");
     private static final Pattern METASPACE = Pattern.compile("Metaspace\\s+used (\\d+)K");
     private static final Pattern SOCKET = Pattern.compile("socket:\\[(\\d+)]");
+    private static final Pattern HISTOGRAM_ROW = Pattern.compile("\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+).*");
     private static final String TCP_ESTABLISHED = "01";
 
     private final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
@@ -79,9 +83,32 @@ final class ProcessSampler {
                 statusField(status, "VmRSS"));
     }
 
+    /**
+     * Live objects per class ({@code GC.class_histogram}, itself after a full GC): taken after the warm-up and at the
+     * end, their difference names what grew, which is where a leak hunt starts.
+     */
+    Map<String, ClassCount> classHistogram(long pid) throws IOException, InterruptedException {
+        Map<String, ClassCount> classes = new HashMap<>();
+        for (String line : run(pid, "GC.class_histogram").split("\n")) {
+            Matcher m = HISTOGRAM_ROW.matcher(line);
+            if (m.matches()) {
+                classes.put(m.group(3), new ClassCount(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+            }
+        }
+        return classes;
+    }
+
+    record ClassCount(long instances, long bytes) {
+    }
+
     private String jcmd(long pid) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "-f", commands.toString())
-                .redirectErrorStream(true).start();
+        return run(pid, "-f", commands.toString());
+    }
+
+    private String run(long pid, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();

@@ -15,7 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,8 +91,14 @@ class SoakTest {
             long start = System.currentTimeMillis();
             AtomicLong lastRenewal = new AtomicLong(start);
             AtomicLong lastProgress = new AtomicLong(start);
-            sampling.scheduleAtFixedRate(() -> sampleAll(g, sampler, start, samples, loads), 0, sampleSeconds,
-                    TimeUnit.SECONDS);
+            Map<String, Map<String, ProcessSampler.ClassCount>> afterWarmup = new ConcurrentHashMap<>();
+            long warmupMillis = (long) (warmupMinutes * 60_000);
+            sampling.scheduleAtFixedRate(() -> {
+                sampleAll(g, sampler, start, samples, loads);
+                if (afterWarmup.isEmpty() && System.currentTimeMillis() - start >= warmupMillis) {
+                    afterWarmup.putAll(histograms(g, sampler));
+                }
+            }, 0, sampleSeconds, TimeUnit.SECONDS);
             print("SOAK open loop: %.1f ops/s (%.0f %% of peak) for %.1f min, warm-up %.1f min, samples every %d s",
                     rate, fraction * 100, minutes, warmupMinutes, sampleSeconds);
             LoadDriver.Result soak;
@@ -110,7 +120,8 @@ class SoakTest {
                 renewing.shutdown();
             }
             long end = System.currentTimeMillis();
-            report(peak, rate, soak, samples, loads, start, end, workload);
+            List<String> growth = growth(afterWarmup, histograms(g, sampler));
+            report(peak, rate, soak, samples, loads, start, end, workload, growth);
         }
     }
 
@@ -139,6 +150,40 @@ class SoakTest {
         }
     }
 
+    private static Map<String, Map<String, ProcessSampler.ClassCount>> histograms(Greenshank g,
+                                                                                  ProcessSampler sampler) {
+        Map<String, Map<String, ProcessSampler.ClassCount>> all = new TreeMap<>();
+        for (ServiceProcess s : g.services()) {
+            try {
+                all.put(s.name(), sampler.classHistogram(s.pid()));
+            } catch (Exception e) {
+                print("SOAK class histogram of %s failed: %s", s, e);
+            }
+        }
+        return all;
+    }
+
+    /** Per service, the classes whose live bytes grew most between the end of the warm-up and the end. */
+    private static List<String> growth(Map<String, Map<String, ProcessSampler.ClassCount>> before,
+                                       Map<String, Map<String, ProcessSampler.ClassCount>> after) {
+        List<String> lines = new ArrayList<>();
+        after.forEach((service, classes) -> {
+            Map<String, ProcessSampler.ClassCount> base = before.getOrDefault(service, Map.of());
+            classes.entrySet().stream()
+                    .map(e -> {
+                        ProcessSampler.ClassCount b = base.getOrDefault(e.getKey(), new ProcessSampler.ClassCount(0, 0));
+                        return Map.entry(e.getKey(), new ProcessSampler.ClassCount(
+                                e.getValue().instances() - b.instances(), e.getValue().bytes() - b.bytes()));
+                    })
+                    .sorted(Comparator.comparingLong(
+                            (Map.Entry<String, ProcessSampler.ClassCount> e) -> e.getValue().bytes()).reversed())
+                    .limit(8)
+                    .forEach(e -> lines.add(String.format(Locale.ROOT, "SOAK growth %s: %+d KiB, %+d instances of %s",
+                            service, e.getValue().bytes() / 1024, e.getValue().instances(), e.getKey())));
+        });
+        return lines;
+    }
+
     private static void sampleAll(Greenshank g, ProcessSampler sampler, long start,
                                   List<ProcessSampler.Sample> samples, List<String> loads) {
         long at = System.currentTimeMillis() - start;
@@ -154,7 +199,7 @@ class SoakTest {
 
     private void report(LoadDriver.Result peak, double rate, LoadDriver.Result soak,
                         List<ProcessSampler.Sample> samples, List<String> loads, long start, long end,
-                        SoakWorkload workload) throws IOException {
+                        SoakWorkload workload, List<String> growth) throws IOException {
         long from = (long) (warmupMinutes * 60_000);
         long to = end - start;
         List<String> out = new ArrayList<>();
@@ -200,6 +245,8 @@ class SoakTest {
             soft.assertThat(t.maxAfterFirst(conns)).as("%s: established connections", service)
                     .isLessThanOrEqualTo(t.maxFirst(conns) + CONNECTION_SLACK);
         }
+        out.add("SOAK live-object growth from the end of the warm-up to the end (GC.class_histogram):");
+        out.addAll(growth);
         out.add("SOAK samples (s, service, old gen KiB, metaspace KiB, threads, fds, established, RSS KiB):");
         synchronized (samples) {
             for (ProcessSampler.Sample s : samples) {
