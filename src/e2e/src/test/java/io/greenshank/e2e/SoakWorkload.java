@@ -14,9 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Date;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
@@ -213,13 +213,27 @@ final class SoakWorkload {
                 "GET bindings answered %d %s", r.statusCode(), r.body());
     }
 
-    private void bindingWrite() throws Exception {
-        if (!bindingLock.tryLock()) {
+    /** One write of a kind at a time: a write that finds the previous one still running reads instead. */
+    private void exclusively(ReentrantLock lock, Write write) throws Exception {
+        if (!lock.tryLock()) {
             writesDeferred.incrementAndGet();
             kfamRead();
             return;
         }
         try {
+            write.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Write {
+        void run() throws Exception;
+    }
+
+    private void bindingWrite() throws Exception {
+        exclusively(bindingLock, () -> {
             String body = """
                     {"user":{"kind":"User","name":"%s"},"referredNamespace":"alice",
                      "RoleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"kubeflow-view"}}"""
@@ -228,9 +242,7 @@ final class SoakWorkload {
             check(r.statusCode() == 200, "%s carol's binding answered %d %s", carolBound ? "removing" : "adding",
                     r.statusCode(), r.body());
             carolBound = !carolBound;
-        } finally {
-            bindingLock.unlock();
-        }
+        });
     }
 
     /**
@@ -238,20 +250,17 @@ final class SoakWorkload {
      * finalized the deleted one (it is gone from the API server); until then the write is deferred to a read.
      */
     private void profileWrite() throws Exception {
-        if (!profileLock.tryLock()) {
-            writesDeferred.incrementAndGet();
-            kfamRead();
-            return;
-        }
-        try {
+        exclusively(profileLock, () -> {
             if (labExists) {
                 HttpResponse<String> r = kfam("DELETE", "/kfam/v1/profiles/" + LAB, null);
                 check(r.statusCode() == 200, "deleting profile %s answered %d %s", LAB, r.statusCode(), r.body());
                 labExists = false;
-            } else if (g.kube.genericKubernetesResources("kubeflow.org/v1", "Profile").withName(LAB).get() != null) {
+            } else if (g.kube.genericKubernetesResources("kubeflow.org/v1", "Profile").withName(LAB).get() != null
+                    || g.kube.namespaces().withName(LAB).get() != null) {
                 writesDeferred.incrementAndGet();
                 kfamRead();
             } else {
+                emptyDeletedNamespace();
                 String profile = """
                         {"apiVersion":"kubeflow.org/v1","kind":"Profile","metadata":{"name":"%s"},
                          "spec":{"owner":{"kind":"User","name":"%s"}}}""".formatted(LAB, ALICE);
@@ -259,9 +268,24 @@ final class SoakWorkload {
                 check(r.statusCode() == 200, "creating profile %s answered %d %s", LAB, r.statusCode(), r.body());
                 labExists = true;
             }
-        } finally {
-            profileLock.unlock();
-        }
+        });
+    }
+
+    /**
+     * Kubernetes' namespace controller deletes a deleted namespace's content; the API server mock does not. Without
+     * this, each re-created {@code alice-lab} would adopt the previous one's objects and add its owner reference to
+     * theirs, and the controller's caches would grow with the test's artifact, not the product's.
+     */
+    private void emptyDeletedNamespace() {
+        g.kube.rbac().roleBindings().inNamespace(LAB).list().getItems()
+                .forEach(o -> g.kube.rbac().roleBindings().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
+        g.kube.serviceAccounts().inNamespace(LAB).list().getItems()
+                .forEach(o -> g.kube.serviceAccounts().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
+        g.kube.resourceQuotas().inNamespace(LAB).list().getItems()
+                .forEach(o -> g.kube.resourceQuotas().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
+        var policies = g.kube.genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy");
+        policies.inNamespace(LAB).list().getItems()
+                .forEach(o -> policies.inNamespace(LAB).withName(o.getMetadata().getName()).delete());
     }
 
     private HttpResponse<String> kfam(String method, String path, String body) throws Exception {
