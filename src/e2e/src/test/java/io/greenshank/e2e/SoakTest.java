@@ -74,7 +74,8 @@ class SoakTest {
             SoakWorkload workload = readyWorkload(g, sidecar);
             LoadDriver driver = new LoadDriver(workload, WORKERS);
 
-            driver.closedLoop(Duration.ofSeconds(10));
+            assertThat(driver.closedLoop(Duration.ofSeconds(10)).firstErrors()).as("wrong answers while warming up")
+                    .isEmpty();
             String loadAtPeak = loadAverage();
             LoadDriver.Result peak = driver.closedLoop(Duration.ofSeconds(peakSeconds));
             print("SOAK peak: %.1f ops/s closed loop, %d workers, %.0f s, %d ops, %d errors, p50 %.1f ms, p99 %.1f ms,"
@@ -90,6 +91,7 @@ class SoakTest {
             ExecutorService renewing = Executors.newSingleThreadExecutor();
             long start = System.currentTimeMillis();
             AtomicLong lastRenewal = new AtomicLong(start);
+            AtomicLong failedRenewals = new AtomicLong();
             AtomicLong lastProgress = new AtomicLong(start);
             Map<String, Map<String, ProcessSampler.ClassCount>> afterWarmup = new ConcurrentHashMap<>();
             long warmupMillis = (long) (warmupMinutes * 60_000);
@@ -107,7 +109,7 @@ class SoakTest {
                     long now = System.currentTimeMillis();
                     if (now - lastRenewal.get() >= 180_000) {
                         lastRenewal.set(now);
-                        renewing.execute(() -> renew(workload));
+                        renewing.execute(() -> renew(workload, failedRenewals));
                     }
                     if (now - lastProgress.get() >= 60_000) {
                         lastProgress.set(now);
@@ -122,6 +124,7 @@ class SoakTest {
             long end = System.currentTimeMillis();
             List<String> growth = growth(afterWarmup, histograms(g, sampler));
             report(peak, rate, soak, samples, loads, start, end, workload, growth);
+            assertThat(failedRenewals).as("session token renewals (logins) that failed").hasValue(0);
         }
     }
 
@@ -142,10 +145,11 @@ class SoakTest {
         return workload;
     }
 
-    private static void renew(SoakWorkload workload) {
+    private static void renew(SoakWorkload workload, AtomicLong failures) {
         try {
             workload.renewSessionTokens();
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
+            failures.incrementAndGet();
             print("SOAK session token renewal failed: %s", e);
         }
     }
