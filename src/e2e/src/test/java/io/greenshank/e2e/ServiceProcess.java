@@ -99,10 +99,6 @@ final class ServiceProcess implements AutoCloseable {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
-    String name() {
-        return name;
-    }
-
     long pid() {
         return process.pid();
     }
