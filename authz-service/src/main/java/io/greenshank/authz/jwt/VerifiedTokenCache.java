@@ -7,11 +7,15 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Identities of tokens verified recently, keyed by the token's SHA-256. An entry lives no longer than the token
  * ({@code exp}) nor than {@code maxTtl}, so a revoked signing key stops being honoured within {@code maxTtl}.
  * Bounded: when full, expired entries are swept, then arbitrary ones dropped, so memory stays flat under a flood.
+ * Expired entries are also swept once per {@code maxTtl} as tokens are added: most tokens are never presented again
+ * after they expire, and without that sweep they stayed until the cache was full, so memory grew with every new token
+ * for as long as it took to reach {@code maxEntries} (found by src/e2e's SoakTest: hours at a steady login rate).
  */
 public final class VerifiedTokenCache {
 
@@ -22,11 +26,13 @@ public final class VerifiedTokenCache {
     private final long maxEntries;
     private final long maxTtlMillis;
     private final Clock clock;
+    private final AtomicLong nextSweepMillis;
 
     public VerifiedTokenCache(long maxEntries, Duration maxTtl, Clock clock) {
         this.maxEntries = Math.max(1, maxEntries);
         this.maxTtlMillis = maxTtl.toMillis();
         this.clock = clock;
+        this.nextSweepMillis = new AtomicLong(clock.millis() + Math.max(0, maxTtlMillis));
     }
 
     /** The cached identity, or null. */
@@ -58,6 +64,7 @@ public final class VerifiedTokenCache {
         if (until <= now) {
             return;
         }
+        sweepExpiredWhenDue(now);
         if (entries.size() >= maxEntries) {
             makeRoom(now);
         }
@@ -70,6 +77,17 @@ public final class VerifiedTokenCache {
 
     public void clear() {
         entries.clear();
+    }
+
+    /**
+     * Every entry lives at most {@code maxTtl}, so sweeping once per {@code maxTtl} holds at most two {@code maxTtl}s'
+     * worth of new tokens; one caller sweeps, the others go on.
+     */
+    private void sweepExpiredWhenDue(long now) {
+        long due = nextSweepMillis.get();
+        if (now >= due && nextSweepMillis.compareAndSet(due, now + maxTtlMillis)) {
+            entries.values().removeIf(e -> now >= e.expiresAtMillis);
+        }
     }
 
     private synchronized void makeRoom(long now) {

@@ -49,6 +49,23 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
+    void expired_tokens_never_presented_again_are_swept_so_memory_follows_the_login_rate_not_max_entries() {
+        MutableClock clock = new MutableClock(START);
+        VerifiedTokenCache cache = new VerifiedTokenCache(100_000, Duration.ofMinutes(2), clock);
+        // 30 minutes of 10 new tokens a second, each presented once (as the soak's logins and refreshes are)
+        for (int second = 0; second < 1800; second++) {
+            for (int i = 0; i < 10; i++) {
+                cache.put("token-" + second + "-" + i, identity(clock.instant().plusSeconds(600)));
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(cache.size()).as("at most two max-ttl's worth of tokens (2 × 120 s × 10/s), not all 18,000")
+                .isLessThanOrEqualTo(2 * 120 * 10);
+        assertThat(cache.get("token-1799-9")).as("a live entry survives the sweeps").isNotNull();
+        assertThat(cache.get("token-1500-0")).as("past max-ttl").isNull();
+    }
+
+    @Test
     void keys_are_hashes_not_tokens() {
         assertThat(TokenKey.of("secret.token.value").toString()).doesNotContain("secret");
         assertThat(TokenKey.of("a.b.c")).isEqualTo(TokenKey.of("a.b.c")).isNotEqualTo(TokenKey.of("a.b.d"));

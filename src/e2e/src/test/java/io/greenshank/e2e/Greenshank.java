@@ -107,9 +107,14 @@ public final class Greenshank implements AutoCloseable {
     }
 
     static Greenshank start(Path work) throws Exception {
+        return start(work, Path.of(System.getProperty("greenshank.e2e.logs", work.resolve("logs").toString())));
+    }
+
+    /** As {@link #start(Path)}, with the services' logs in {@code logs} (a suite of its own keeps its own logs). */
+    static Greenshank start(Path work, Path logs) throws Exception {
         Builder b = new Builder();
         try {
-            b.start(work);
+            b.start(work, logs);
             return new Greenshank(b);
         } catch (Throwable t) {
             b.closeAll();
@@ -158,7 +163,7 @@ public final class Greenshank implements AutoCloseable {
             Greenshank.closeAll(closeables);
         }
 
-        void start(Path dir) throws Exception {
+        void start(Path dir, Path logDir) throws Exception {
             // A fresh state every run: slapd data, bridge keys and plugin caches from a previous run must not leak in.
             if (Files.exists(dir)) {
                 try (var walk = Files.walk(dir)) {
@@ -166,8 +171,7 @@ public final class Greenshank implements AutoCloseable {
                 }
             }
             work = Files.createDirectories(dir);
-            logs = Files.createDirectories(Path.of(System.getProperty("greenshank.e2e.logs",
-                    work.resolve("logs").toString())));
+            logs = Files.createDirectories(logDir);
             slapd = ScenarioDirectory.start(work.resolve("slapd"));
             closeables.add(slapd);
             kdc = MitKdc.start();
@@ -270,7 +274,7 @@ public final class Greenshank implements AutoCloseable {
             c.put("greenshank.bridge.ldap.user-base-dn", Slapd.PEOPLE);
             c.put("greenshank.bridge.ldap.group-base-dn", Slapd.GROUPS);
             c.put("greenshank.bridge.clients." + KUBECTL_CLIENT + ".grant-types",
-                    "password,urn:ietf:params:oauth:grant-type:token-exchange");
+                    "password,refresh_token,urn:ietf:params:oauth:grant-type:token-exchange");
             c.put("greenshank.bridge.clients." + KUBECTL_CLIENT + ".audiences", KUBECTL_CLIENT + "," + AUDIENCE);
             c.put("greenshank.kerberos.keytab", kdc.serviceKeytab().toString());
             c.put("greenshank.kerberos.krb5-conf", kdc.krb5Conf().toString());
