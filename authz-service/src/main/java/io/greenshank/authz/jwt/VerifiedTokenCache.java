@@ -26,13 +26,15 @@ public final class VerifiedTokenCache {
     private final long maxEntries;
     private final long maxTtlMillis;
     private final Clock clock;
+    private final long sweepEveryMillis;
     private final AtomicLong nextSweepMillis;
 
     public VerifiedTokenCache(long maxEntries, Duration maxTtl, Clock clock) {
         this.maxEntries = Math.max(1, maxEntries);
         this.maxTtlMillis = maxTtl.toMillis();
         this.clock = clock;
-        this.nextSweepMillis = new AtomicLong(clock.millis() + Math.max(0, maxTtlMillis));
+        this.sweepEveryMillis = Math.max(0, maxTtlMillis / 8);
+        this.nextSweepMillis = new AtomicLong(clock.millis() + sweepEveryMillis);
     }
 
     /** The cached identity, or null. */
@@ -80,12 +82,13 @@ public final class VerifiedTokenCache {
     }
 
     /**
-     * Every entry lives at most {@code maxTtl}, so sweeping once per {@code maxTtl} holds at most two {@code maxTtl}s'
-     * worth of new tokens; one caller sweeps, the others go on.
+     * Every entry lives at most {@code maxTtl}, so sweeping every eighth of it holds at most 1⅛ {@code maxTtl}s' worth
+     * of new tokens: memory stays flat at a steady login rate instead of swinging twofold; one caller sweeps, the
+     * others go on. A sweep is one pass over at most {@code maxEntries}, a few times a minute at the defaults.
      */
     private void sweepExpiredWhenDue(long now) {
         long due = nextSweepMillis.get();
-        if (now >= due && nextSweepMillis.compareAndSet(due, now + maxTtlMillis)) {
+        if (now >= due && nextSweepMillis.compareAndSet(due, now + sweepEveryMillis)) {
             entries.values().removeIf(e -> now >= e.expiresAtMillis);
         }
     }

@@ -188,23 +188,22 @@ public final class SharingService {
         }
         String name = names.name(c.subject(), c.role());
         List<Runnable> undo = new ArrayList<>();
+        // Always ask the API server, never the informer cache: right after a remove the cache may still show the
+        // objects the remove deleted, and an add that believed it would answer 200 and grant nothing (src/e2e's
+        // SoakTest found it). A create that finds the object present is a 409, which createIfAbsent takes as done.
         try {
-            if (cache.roleBinding(c.namespace(), name).isEmpty()) {
-                RoleBinding rb = new RoleBindingBuilder()
-                        .withMetadata(meta(profile, name, c))
-                        .withRoleRef(new RoleRef(ManagedNames.RBAC_GROUP, "ClusterRole", c.role().clusterRole()))
-                        .withSubjects(c.subject())
-                        .build();
-                if (createIfAbsent(client.rbac().roleBindings().inNamespace(c.namespace()).resource(rb)::create)) {
-                    undo.add(() -> client.rbac().roleBindings().inNamespace(c.namespace()).withName(name).delete());
-                }
+            RoleBinding rb = new RoleBindingBuilder()
+                    .withMetadata(meta(profile, name, c))
+                    .withRoleRef(new RoleRef(ManagedNames.RBAC_GROUP, "ClusterRole", c.role().clusterRole()))
+                    .withSubjects(c.subject())
+                    .build();
+            if (createIfAbsent(client.rbac().roleBindings().inNamespace(c.namespace()).resource(rb)::create)) {
+                undo.add(() -> client.rbac().roleBindings().inNamespace(c.namespace()).withName(name).delete());
             }
             for (PolicyHalf half : policyHalves(profile, name, c)) {
-                if (cache.istio(half.kind(), c.namespace(), name).isEmpty()) {
-                    GenericKubernetesResource obj = half.object();
-                    if (createIfAbsent(client.genericKubernetesResources(half.context()).inNamespace(c.namespace()).resource(obj)::create)) {
-                        undo.add(() -> client.genericKubernetesResources(half.context()).inNamespace(c.namespace()).withName(name).delete());
-                    }
+                GenericKubernetesResource obj = half.object();
+                if (createIfAbsent(client.genericKubernetesResources(half.context()).inNamespace(c.namespace()).resource(obj)::create)) {
+                    undo.add(() -> client.genericKubernetesResources(half.context()).inNamespace(c.namespace()).withName(name).delete());
                 }
             }
         } catch (KubernetesClientException e) {
