@@ -26,10 +26,13 @@ public final class SpnegoInitiator {
 
     private final Subject subject;
     private final GSSContext context;
+    /** The service asked for, e.g. {@code HTTP@bridge.example.com}, for messages. */
+    private final String target;
 
-    private SpnegoInitiator(Subject subject, GSSContext context) {
+    private SpnegoInitiator(Subject subject, GSSContext context, String target) {
         this.subject = subject;
         this.context = context;
+        this.target = target;
     }
 
     /**
@@ -74,7 +77,7 @@ public final class SpnegoInitiator {
                 ctx.requestCredDeleg(false);
                 return ctx;
             });
-            return new SpnegoInitiator(subject, context);
+            return new SpnegoInitiator(subject, context, describe(host, servicePrincipal));
         } catch (PrivilegedActionException e) {
             throw new KerberosFailure("cannot set up Kerberos for " + describe(host, servicePrincipal) + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -105,11 +108,34 @@ public final class SpnegoInitiator {
             return Subject.doAs(subject,
                     (PrivilegedExceptionAction<byte[]>) () -> context.initSecContext(input, 0, input.length));
         } catch (PrivilegedActionException e) {
-            Throwable cause = e.getCause();
-            String reason = cause instanceof GSSException g ? g.getMajorString() + ": " + g.getMessage()
-                    : String.valueOf(cause);
-            throw new KerberosFailure("Kerberos failed: " + reason, cause);
+            throw new KerberosFailure(failureMessage(e.getCause(), target), e.getCause());
         }
+    }
+
+    /**
+     * What to tell the user when {@code initSecContext} failed. Without a service ticket in the Subject it needs a TGS
+     * exchange, so an unreachable KDC surfaces here as a GSS "no valid credentials" whose cause is the socket error;
+     * that would read like a bad ticket and send the user to kinit, which fails the same way, so it is named as what
+     * it is.
+     */
+    static String failureMessage(Throwable cause, String target) {
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return "the Kerberos KDC did not answer a request for a ticket to " + target + " (" + t.getMessage()
+                        + ", after krb5.conf's kdc_timeout x max_retries): check the network or VPN to the KDC; "
+                        + "a cached token keeps working until it expires";
+            }
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.PortUnreachableException || t instanceof java.net.UnknownHostException) {
+                return "cannot reach the Kerberos KDC for a ticket to " + target + " (" + t.getMessage()
+                        + "): check the network or VPN to the KDC and the realm's kdc in krb5.conf; "
+                        + "a cached token keeps working until it expires";
+            }
+        }
+        String reason = cause instanceof GSSException g ? g.getMajorString() + ": " + g.getMessage()
+                : String.valueOf(cause);
+        return "Kerberos failed: " + reason;
     }
 
     private static Subject login(Path ccache, String clientPrincipal) throws KerberosFailure {
