@@ -52,8 +52,12 @@ class SambaAdDirectoryTest {
                 "--server-role=dc", "--dns-backend=NONE", "--use-rfc2307", "--adminpass=" + ADMIN_PW,
                 "--host-ip=127.0.0.1", "--option=interfaces=lo", "--option=bind interfaces only=yes");
         Path conf = dir.resolve("etc/smb.conf");
+        // Samba's RPC endpoints listen on ports from 49152 up by default, inside Linux's ephemeral range
+        // (32768-60999): a client socket of this very build can hold one, and samba then exits with
+        // NT_STATUS_ADDRESS_ALREADY_ASSOCIATED (seen in a full verify). Above the ephemeral range only a listener
+        // chosen on purpose can collide.
         String smb = Files.readString(conf).replace("[global]",
-                "[global]\n\tldap server require strong auth = no");
+                "[global]\n\tldap server require strong auth = no\n\trpc server dynamic port range = 61000-61999");
         Files.writeString(conf, smb);
         String s = "-s" + conf;
         run("samba-tool", "domain", "passwordsettings", "set", "--max-pwd-age=0", "--complexity=off", s);
