@@ -354,8 +354,27 @@ public final class SharingService {
                 null), b.referredNamespace(), role);
     }
 
+    /**
+     * The cache answers first; a miss is asked of the API server, because the informer lags a write by the watch
+     * event's delay: a profile created a moment ago (by this API or kubectl) must not be a 404 to the next call
+     * (src/e2e's SoakTest: create then delete answered "no profile named"). An API server that cannot answer is a 502.
+     */
     private Profile profileOrThrow(String name) {
-        return cache.profile(name).orElseThrow(() -> SharingException.notFound("no profile named " + name));
+        Optional<Profile> cached = cache.profile(name);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        Profile live;
+        try {
+            live = client.resources(Profile.class).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw new SharingException(502, "could not read profile " + name + " (API server answered " + e.getCode()
+                    + ": " + e.getMessage() + ")");
+        }
+        if (live == null) {
+            throw SharingException.notFound("no profile named " + name);
+        }
+        return live;
     }
 
     // ---- profiles ------------------------------------------------------------------------------------------------

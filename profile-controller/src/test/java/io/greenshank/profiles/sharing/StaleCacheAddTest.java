@@ -23,8 +23,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * An add decides from the API server, not from an informer cache that may lag: a contributor removed and re-added
- * before the cache saw the removal must be granted again, not answered 200 with nothing written.
+ * Sharing decides from the API server where an informer cache may lag: a contributor removed and re-added before the
+ * cache saw the removal must be granted again, not answered 200 with nothing written; a profile created a moment
+ * ago is found, not a 404.
  */
 class StaleCacheAddTest {
 
@@ -58,6 +59,27 @@ class StaleCacheAddTest {
             assertThat(k.rbac().roleBindings().inNamespace("lab").withName(name).get()).isNotNull();
             assertThat(k.genericKubernetesResources(IstioKinds.authorizationPolicy("v1beta1")).inNamespace("lab")
                     .withName(name).get()).isNotNull();
+        }
+    }
+
+    @Test
+    void aProfileTheCacheHasNotSeenYetIsFoundByItsOwner() {
+        IstioSettings istio = IstioSettings.KUBEFLOW_DEFAULT;
+        try (EmbeddedApiServer api = EmbeddedApiServer.start(); KubernetesClient k = api.newClient();
+                ClusterCache cache = new ClusterCache(k, istio, new SubjectKeys(true), Duration.ofMinutes(10))) {
+            cache.start(Duration.ofSeconds(30));
+            cache.close();
+            k.resource(new Profile("fresh", ProfileSpec.ownedBy("olga@example.com"))).create();
+            assertThat(cache.profile("fresh")).as("the frozen cache never saw the profile").isEmpty();
+            SharingService sharing = new SharingService(k, cache, new SharingSettings(Set.of(), Set.of(), false),
+                    (who, ns, verb, group, resource, name) -> false, istio);
+            Identity olga = new Identity("olga@example.com", List.of(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), AuthMethod.JWT, Map.of(), Optional.empty());
+
+            sharing.deleteProfile(olga, "fresh");
+            assertThat(k.resources(Profile.class).withName("fresh").get()).isNull();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> sharing.deleteProfile(olga, "fresh"))
+                    .isInstanceOf(SharingException.class).hasMessageContaining("no profile named fresh");
         }
     }
 }
