@@ -52,12 +52,20 @@ public final class SubjectAccessReviewer {
     private final AtomicLong apiCalls = new AtomicLong();
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong nextSweepNanos;
 
     public SubjectAccessReviewer(KubernetesClient client, Settings settings, Executor executor, LongSupplier nanoClock) {
         this.client = boundedBy(client, settings.timeout());
         this.settings = settings;
         this.executor = executor;
         this.nanoClock = nanoClock;
+        this.nextSweepNanos = new AtomicLong(nanoClock.getAsLong() + sweepInterval(settings).toNanos());
+    }
+
+    /** The longest lifetime: by then every entry stored before the last sweep has expired. */
+    private static Duration sweepInterval(Settings s) {
+        Duration longest = s.allowTtl().compareTo(s.denyTtl()) >= 0 ? s.allowTtl() : s.denyTtl();
+        return longest.isNegative() || longest.isZero() ? Duration.ofMinutes(1) : longest;
     }
 
     public ReviewDecision review(ReviewSubject subject, ResourceAttributes resource) {
@@ -127,6 +135,13 @@ public final class SubjectAccessReviewer {
         Duration ttl = d.allowed() ? settings.allowTtl() : settings.denyTtl();
         if (ttl.isZero() || ttl.isNegative() || settings.maxEntries() <= 0) {
             return;
+        }
+        long now = nanoClock.getAsLong();
+        long due = nextSweepNanos.get();
+        if (now - due >= 0 && nextSweepNanos.compareAndSet(due, now + sweepInterval(settings).toNanos())) {
+            // Without this an entry nobody asks for again stays until the cache is full: memory held for decisions
+            // that can never be served (the verified-token cache had the same shape; the soak found it there).
+            cache.values().removeIf(e -> now - e.expiresAtNanos() >= 0);
         }
         if (cache.size() >= settings.maxEntries()) {
             evict();

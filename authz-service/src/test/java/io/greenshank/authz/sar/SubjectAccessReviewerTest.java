@@ -144,6 +144,26 @@ class SubjectAccessReviewerTest {
     }
 
     @Test
+    void expiredDecisionsNobodyAsksForAgainAreDroppedWithinOneLifetime() {
+        server.expect().post().withPath(PATH).andReturn(201, answer(true, "")).always();
+        SubjectAccessReviewer r = reviewer(Duration.ofSeconds(60), Duration.ofSeconds(5), 10_000, Duration.ofSeconds(5));
+        for (int i = 0; i < 50; i++) {
+            r.review(new ReviewSubject("user-" + i, List.of(), Map.of()), LIST_NOTEBOOKS);
+        }
+        assertThat(r.cacheSize()).isEqualTo(50);
+
+        clock.addAndGet(Duration.ofSeconds(61).toNanos());
+        r.review(new ReviewSubject("someone-new", List.of(), Map.of()), LIST_NOTEBOOKS);
+        assertThat(r.cacheSize()).as("the 50 expired decisions are gone though the cache is far from full")
+                .isEqualTo(1);
+
+        clock.addAndGet(Duration.ofSeconds(30).toNanos());
+        r.review(new ReviewSubject("another", List.of(), Map.of()), LIST_NOTEBOOKS);
+        assertThat(r.cacheSize()).as("live decisions stay").isEqualTo(2);
+        assertThat(r.review(new ReviewSubject("someone-new", List.of(), Map.of()), LIST_NOTEBOOKS).cached()).isTrue();
+    }
+
+    @Test
     void identicalConcurrentReviewsCoalesceIntoOneCall() throws Exception {
         server.expect().post().delay(400, TimeUnit.MILLISECONDS).withPath(PATH).andReturn(201, answer(true, ""))
                 .always();
