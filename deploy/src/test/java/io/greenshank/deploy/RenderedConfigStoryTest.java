@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.greenshank.e2e.ProfileAssertions;
 import io.greenshank.e2e.ScenarioDirectory;
 import io.greenshank.envoy.ConnectionManagerConfig;
 import io.greenshank.envoy.DownstreamRequest;
@@ -79,31 +77,7 @@ class RenderedConfigStoryTest {
     @Test
     @Order(0)
     void onlyWhatTheClusterSuppliesIsSubstituted() {
-        // Every substituted environment key: ports, the loopback address, the in-cluster issuer URL, the directory's
-        // address and base DN, and API access. Everything else each service got is the rendered value, unchanged.
-        List<String> allowed = List.of("QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT", "QUARKUS_HTTP_SSL_PORT",
-                "GREENSHANK_AUTHZ_GRPC_PORT", "KUBECONFIG", "GREENSHANK_BRIDGE_ISSUER",
-                "GREENSHANK_AUTHZ_ISSUERS_BRIDGE_ISSUER", "GREENSHANK_AUTHZ_ISSUERS_BRIDGE_JWKS_URL",
-                "GREENSHANK_BRIDGE_LDAP_URLS", "GREENSHANK_BRIDGE_LDAP_USER_BASE_DN");
-        for (RenderedInstall.Service s : List.of(RenderedInstall.BRIDGE, RenderedInstall.CONTROLLER,
-                RenderedInstall.AUTHZ)) {
-            Map<String, String> renderedEnv = g.rendered.environment(g.deploymentOf(s));
-            Map<String, String> started = g.environments.get(s.deployment());
-            renderedEnv.forEach((k, v) -> {
-                if (v == null || allowed.contains(k)) {
-                    return;
-                }
-                String actual = started.get(k);
-                if (v.startsWith("/etc/greenshank/")) {
-                    assertThat(actual).as(s.container() + " " + k + " (a mounted file)").endsWith(v);
-                } else {
-                    assertThat(actual).as(s.container() + " " + k).isEqualTo(v);
-                }
-            });
-        }
-        assertThat(g.substitutions).extracting(RenderedInstall.Substitution::what)
-                .allMatch(w -> allowed.contains(w) || w.startsWith("volume ") || w.startsWith("Secret ")
-                        || w.startsWith("ConfigMap "));
+        g.assertOnlyWhatTheClusterSuppliesIsSubstituted();
     }
 
     EnvoyOutcome.Forwarded forwarded(EnvoyOutcome o) {
@@ -123,7 +97,7 @@ class RenderedConfigStoryTest {
         bobToken = JSON.readTree(b.body()).get("access_token").asText();
 
         JsonNode claims = MeshClients.claims(aliceToken);
-        assertThat(claims.get("iss").asText()).isEqualTo(g.issuer);
+        assertThat(claims.get("iss").asText()).isEqualTo(g.wiring.issuer());
         assertThat(claims.get("aud").toString()).contains("\"kubeflow\"").contains("\"kubectl\"");
         assertThat(claims.get("email").asText()).isEqualTo(ALICE);
         assertThat(claims.get("groups").toString()).contains("ml-engineers").contains("data-science");
@@ -154,22 +128,7 @@ class RenderedConfigStoryTest {
         HttpResponse<String> created = mesh.kfam("POST", "/kfam/v1/profiles", viaGateway, GATEWAY, profile);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
 
-        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            GenericKubernetesResource p = g.kube.genericKubernetesResources("kubeflow.org/v1", "Profile")
-                    .withName("alice").get();
-            JsonNode status = JSON.valueToTree(p.getAdditionalProperties().get("status"));
-            assertThat(status.at("/conditions/0/type").asText()).isEqualTo("Ready");
-            assertThat(status.at("/conditions/0/status").asText()).isEqualTo("True");
-        });
-        Namespace ns = g.kube.namespaces().withName("alice").get();
-        assertThat(ns.getMetadata().getAnnotations()).containsEntry("owner", ALICE);
-        RoleBinding admin = g.kube.rbac().roleBindings().inNamespace("alice").withName("namespaceAdmin").get();
-        assertThat(admin.getRoleRef().getName()).isEqualTo("kubeflow-admin");
-        JsonNode spec = JSON.valueToTree(g.kube.genericKubernetesResources("security.istio.io/v1beta1",
-                "AuthorizationPolicy").inNamespace("alice").withName("ns-owner-access-istio").get()
-                .getAdditionalProperties().get("spec"));
-        assertThat(spec.at("/rules/0/from/0/source/principals").toString()).contains(GATEWAY.substring(9));
-        assertThat(spec.at("/rules/0/when/0/values").toString()).isEqualTo("[\"" + ALICE + "\"]");
+        ProfileAssertions.reconciled(g.wiring.kube(), "alice", ALICE, CONVERGE);
     }
 
     @Test
