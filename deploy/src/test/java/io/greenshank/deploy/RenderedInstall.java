@@ -90,6 +90,22 @@ final class RenderedInstall implements AutoCloseable {
         }
     }
 
+    /**
+     * Everything {@link #start} does before starting a service: the directory, the API server stand-in holding the
+     * overlay's objects and the filled-in Secret templates. For running the services some other way (their images).
+     */
+    static RenderedInstall prepare(String overlay, Path work) throws Exception {
+        RenderedInstall install = new RenderedInstall(Rendered.of(overlay), work);
+        try {
+            install.applyRendered();
+            install.applySecretTemplates();
+            return install;
+        } catch (Throwable t) {
+            install.close();
+            throw t;
+        }
+    }
+
     private RenderedInstall(Rendered rendered, Path dir) throws Exception {
         this.rendered = rendered;
         this.wiring = Wiring.start(dir, d -> ScenarioDirectory.builder(d).tls(true).start(), closeables);
@@ -172,14 +188,20 @@ final class RenderedInstall implements AutoCloseable {
         return rendered.deployment(s.deployment());
     }
 
-    /** The container's environment and files, derived from the objects as the stand-in stores them, then started. */
-    private ServiceProcess launch(Service s, List<String> jvmOptions) throws Exception {
+    /**
+     * What the kubelet gives a service's container, from the objects as the stand-in stores them: its environment
+     * (the Deployment's {@code envFrom} ConfigMaps, {@code value}, {@code secretKeyRef}, {@code fieldRef}; paths as
+     * the container sees them) and the files its Secret and ConfigMap volumes mount, by mount path.
+     */
+    record ContainerConfig(Map<String, String> env, Map<String, Map<String, String>> mounts) {
+    }
+
+    ContainerConfig containerConfig(Service s) {
         Deployment d = deploymentOf(s);
         String ns = d.getMetadata().getNamespace();
         Container c = d.getSpec().getTemplate().getSpec().getContainers().stream()
                 .filter(x -> x.getName().equals(s.container())).findFirst()
                 .orElseThrow(() -> new AssertionError("no container " + s.container() + " in " + s.deployment()));
-        Path root = Files.createDirectories(wiring.work().resolve(s.container() + "-root"));
 
         Map<String, String> env = new TreeMap<>();
         for (var from : c.getEnvFrom()) {
@@ -197,10 +219,8 @@ final class RenderedInstall implements AutoCloseable {
         // Mounted Secrets and ConfigMaps, as the kubelet writes them (a missing optional one is an empty mount).
         Map<String, Volume> volumes = new LinkedHashMap<>();
         d.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
-        Map<String, Path> mounts = new LinkedHashMap<>();
+        Map<String, Map<String, String>> mounts = new LinkedHashMap<>();
         for (VolumeMount m : c.getVolumeMounts()) {
-            Path dir = Files.createDirectories(root.resolve(m.getMountPath().substring(1)));
-            mounts.put(m.getMountPath(), dir);
             Volume v = volumes.get(m.getName());
             Map<String, String> data = null;
             List<KeyToPath> items = List.of();
@@ -221,31 +241,52 @@ final class RenderedInstall implements AutoCloseable {
                             + ", which is not in the API server");
                 }
             }
+            Map<String, String> files = new LinkedHashMap<>();
             if (data != null) {
-                Map<String, String> files = new LinkedHashMap<>();
                 if (items == null || items.isEmpty()) {
-                    data.forEach(files::put);
+                    files.putAll(data);
                 } else {
                     for (KeyToPath i : items) {
                         files.put(i.getPath(), data.get(i.getKey()));
                     }
                 }
-                for (var f : files.entrySet()) {
-                    Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
-                }
             }
-            substitutions.add(new Substitution(s.container(), "volume " + m.getName(), m.getMountPath(),
-                    dir.toString()));
+            mounts.put(m.getMountPath(), files);
         }
-        for (var e : env.entrySet()) {
-            for (var m : mounts.entrySet()) {
-                if (e.getValue() != null && e.getValue().startsWith(m.getKey() + "/")) {
-                    e.setValue(m.getValue() + e.getValue().substring(m.getKey().length()));
-                }
-            }
-        }
+        return new ContainerConfig(env, mounts);
+    }
 
-        clusterSubstitutions(s, ns, env);
+    /** Writes each mount's files under {@code root} at its mount path (an emptyDir is an empty directory). */
+    static void writeMounts(ContainerConfig config, Path root) throws java.io.IOException {
+        for (var m : config.mounts().entrySet()) {
+            Path dir = Files.createDirectories(root.resolve(m.getKey().substring(1)));
+            for (var f : m.getValue().entrySet()) {
+                Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** The container's environment and files, mounted under a directory of this run, then started. */
+    private ServiceProcess launch(Service s, List<String> jvmOptions) throws Exception {
+        ContainerConfig config = containerConfig(s);
+        Path root = Files.createDirectories(wiring.work().resolve(s.container() + "-root"));
+        writeMounts(config, root);
+        Map<String, String> env = new TreeMap<>(config.env());
+        for (String mountPath : config.mounts().keySet()) {
+            Path dir = root.resolve(mountPath.substring(1));
+            substitutions.add(new Substitution(s.container(), "volume " + mountPath, mountPath, dir.toString()));
+            for (var e : env.entrySet()) {
+                if (e.getValue() != null && e.getValue().startsWith(mountPath + "/")) {
+                    e.setValue(dir + e.getValue().substring(mountPath.length()));
+                }
+            }
+        }
+        Path kubeconfig = wiring.work().resolve(s.container() + ".kubeconfig");
+        clusterSubstitutions(s, env, kubeconfig, kubeconfig.toString());
+        // The image's own environment (deploy/image/build.sh): its Java, its locale.
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin");
+        env.put("LANG", "C.UTF-8");
         environments.put(s.deployment(), Map.copyOf(env));
         ServiceProcess p = ServiceProcess.startAsContainer(s.container(), s.module(), jvmOptions, env,
                 Files.createDirectories(wiring.work().resolve("logs")));
@@ -322,8 +363,12 @@ final class RenderedInstall implements AutoCloseable {
         return byName.get(containerPortName);
     }
 
-    /** Host names, ports and API access: what a pod gets from the cluster network rather than from the manifests. */
-    private void clusterSubstitutions(Service s, String ns, Map<String, String> env) throws Exception {
+    /**
+     * Host names, ports and API access: what a pod gets from the cluster network rather than from the manifests.
+     * API access is a kubeconfig to the stand-in, written to {@code kubeconfig} and named {@code KUBECONFIG=seenAs}.
+     */
+    void clusterSubstitutions(Service s, Map<String, String> env, Path kubeconfig, String seenAs) throws Exception {
+        String ns = deploymentOf(s).getMetadata().getNamespace();
         String bridgeNs = deploymentOf(BRIDGE).getMetadata().getNamespace();
         String bridgeUrl = "https://greenshank-oidc-bridge." + bridgeNs + ".svc.cluster.local";
         for (var e : env.entrySet()) {
@@ -351,7 +396,6 @@ final class RenderedInstall implements AutoCloseable {
         for (var p : ports.entrySet()) {
             replace(s, env, p.getKey(), env.getOrDefault(p.getKey(), "the container port"), String.valueOf(p.getValue()));
         }
-        Path kubeconfig = wiring.work().resolve(s.container() + ".kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
                 kind: Config
@@ -367,11 +411,7 @@ final class RenderedInstall implements AutoCloseable {
                 current-context: pod
                 """.formatted(wiring.api().url(), s.deployment(), s.deployment(), ns));
         replace(s, env, "KUBECONFIG", "the pod's service account (in-cluster config, namespace " + ns + ")",
-                kubeconfig.toString());
-        // The image's own environment (deploy/image/build.sh): its Java, its locale.
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin");
-        env.put("LANG", "C.UTF-8");
+                seenAs);
     }
 
     private void replace(Service s, Map<String, String> env, String key, String rendered, String here) {
