@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -16,13 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The kubeflow overlay as installed, and what a Kubeflow user sees of it: its rendered objects applied to the API
@@ -33,51 +28,31 @@ import org.junit.jupiter.api.TestMethodOrder;
  * from its source) calling KFAM at {@code profiles-kfam.kubeflow:8081}, acting for users by delegation as
  * docs/profile-controller.md describes.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class KubeflowInstallStoryTest {
+class KubeflowInstallStoryTest extends InstalledOverlayStory {
 
-    static final String OVERLAY = "overlays/kubeflow";
-    static final String ALICE = "alice@example.test";
-    static final String BOB = "bob@example.test";
     static final String PIPELINES_UI = "spiffe://cluster.local/ns/kubeflow/sa/ml-pipeline-ui";
-    static final Duration CONVERGE = Duration.ofSeconds(30);
-    static final ObjectMapper JSON = MeshClients.JSON;
-
-    RenderedInstall g;
-    MeshClients mesh;
     CentralDashboard dashboard;
     String aliceToken;
     String bobToken;
 
-    @BeforeAll
-    void install() throws Exception {
-        long t0 = System.nanoTime();
-        g = RenderedInstall.start(OVERLAY, Path.of("target/kubeflow-install").toAbsolutePath(), Map.of(
-                RenderedInstall.BRIDGE, RenderedConfigStoryTest.LIGHT,
-                RenderedInstall.CONTROLLER, RenderedConfigStoryTest.LIGHT,
-                RenderedInstall.AUTHZ, RenderedConfigStoryTest.LIGHT));
-        mesh = new MeshClients(g, CentralDashboard.KFAM_SERVICE);
-        dashboard = new CentralDashboard(mesh);
-        System.out.printf("kubeflow install: up in %d ms; substitutions:%n  %s%n",
-                (System.nanoTime() - t0) / 1_000_000,
-                String.join("\n  ", g.substitutions.stream().map(Object::toString).toList()));
+    @Override
+    String overlay() {
+        return "overlays/kubeflow";
     }
 
-    @AfterAll
-    void uninstall() throws Exception {
-        if (mesh != null) {
-            mesh.close();
-        }
-        if (g != null) {
-            g.close();
-        }
+    @Override
+    MeshClients clients(RenderedInstall install) {
+        return new MeshClients(install, CentralDashboard.KFAM_SERVICE);
+    }
+
+    @BeforeAll
+    void theDashboard() {
+        dashboard = new CentralDashboard(mesh);
     }
 
     @Test
     @Order(0)
     void theServicesRunFromTheOverlaysOwnConfiguration() {
-        g.assertOnlyWhatTheClusterSuppliesIsSubstituted();
         assertThat(g.deploymentOf(RenderedInstall.AUTHZ).getMetadata().getNamespace()).isEqualTo("auth");
         assertThat(g.deploymentOf(RenderedInstall.BRIDGE).getMetadata().getNamespace()).isEqualTo("auth");
         assertThat(g.deploymentOf(RenderedInstall.CONTROLLER).getMetadata().getNamespace()).isEqualTo("kubeflow");
@@ -210,8 +185,4 @@ class KubeflowInstallStoryTest {
         return b.getMetadata().getAnnotations() == null ? null : b.getMetadata().getAnnotations().get("user");
     }
 
-    private static EnvoyOutcome.Forwarded forwarded(EnvoyOutcome o) {
-        assertThat(o.forwarded()).as("%s", o).isTrue();
-        return (EnvoyOutcome.Forwarded) o;
-    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.greenshank.e2e.ProfileAssertions;
 import io.greenshank.e2e.ScenarioDirectory;
 import io.greenshank.envoy.ConnectionManagerConfig;
@@ -15,18 +14,11 @@ import io.greenshank.envoy.EnvoyOutcome;
 import io.greenshank.envoy.ExtAuthzConfig;
 import io.greenshank.envoy.ForwardClientCert;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The standalone overlay as installed: its ConfigMaps and the bridge's filled-in Secret templates become the three
@@ -36,53 +28,20 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code src/envoy-model}) and forwards her verified identity, profile-controller takes her profile from the gateway
  * and reconciles it, and the policy it writes is what authz-service then judges her namespace by.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RenderedConfigStoryTest {
+class RenderedConfigStoryTest extends InstalledOverlayStory {
 
-    static final String OVERLAY = "overlays/standalone";
-    static final String ALICE = "alice@example.test";
-    static final String BOB = "bob@example.test";
     static final String GATEWAY = MeshClients.GATEWAY;
-    static final Duration CONVERGE = Duration.ofSeconds(30);
-    static final ObjectMapper JSON = MeshClients.JSON;
-    /** Three JVMs on a shared 2-core machine: C1 and the serial collector, on top of the Deployment's flags. */
-    static final List<String> LIGHT = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:CICompilerCount=1");
-
-    RenderedInstall g;
-    MeshClients mesh;
     String aliceToken;
     String bobToken;
 
-    @BeforeAll
-    void install() throws Exception {
-        long t0 = System.nanoTime();
-        g = RenderedInstall.start(OVERLAY, Path.of("target/rendered-install").toAbsolutePath(), Map.of(
-                RenderedInstall.BRIDGE, LIGHT, RenderedInstall.CONTROLLER, LIGHT, RenderedInstall.AUTHZ, LIGHT));
-        mesh = new MeshClients(g);
-        System.out.printf("rendered install: up in %d ms; substitutions:%n  %s%n", (System.nanoTime() - t0) / 1_000_000,
-                String.join("\n  ", g.substitutions.stream().map(Object::toString).toList()));
+    @Override
+    String overlay() {
+        return "overlays/standalone";
     }
 
-    @AfterAll
-    void uninstall() throws Exception {
-        if (mesh != null) {
-            mesh.close();
-        }
-        if (g != null) {
-            g.close();
-        }
-    }
-
-    @Test
-    @Order(0)
-    void onlyWhatTheClusterSuppliesIsSubstituted() {
-        g.assertOnlyWhatTheClusterSuppliesIsSubstituted();
-    }
-
-    EnvoyOutcome.Forwarded forwarded(EnvoyOutcome o) {
-        assertThat(o.forwarded()).as("%s", o).isTrue();
-        return (EnvoyOutcome.Forwarded) o;
+    @Override
+    MeshClients clients(RenderedInstall install) {
+        return new MeshClients(install);
     }
 
     @Test
