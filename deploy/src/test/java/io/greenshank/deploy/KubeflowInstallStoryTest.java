@@ -103,6 +103,7 @@ class KubeflowInstallStoryTest extends InstalledOverlayStory {
         EnvoyOutcome.Forwarded alice = forwarded(mesh.atTheGateway("GET", "/", aliceToken, Map.of(
                 "kubeflow-userid", BOB, "x-auth-request-email", BOB)));
         assertThat(alice.upstream().headers().values("kubeflow-userid")).containsExactly(ALICE);
+        assertThat(alice.upstream().headers().values("authorization")).as("the token stops at the gateway").isEmpty();
         assertThat(alice.upstream().headers().values("kubeflow-groups")).singleElement().asString()
                 .contains("ml-engineers");
         assertThat(alice.upstream().headers().values("x-auth-request-email")).as("oauth2-proxy's header").isEmpty();

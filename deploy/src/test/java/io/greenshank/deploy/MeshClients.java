@@ -92,14 +92,15 @@ final class MeshClients implements AutoCloseable {
     }
 
     /**
-     * A KFAM call as profile-controller's sidecar delivers it: the identity headers the gateway forwarded (none
-     * when {@code viaGateway} is null), and, when {@code peer} is given, the sidecar's XFCC element naming the peer
+     * A KFAM call as profile-controller's sidecar delivers it: the identity headers and any {@code authorization} the
+     * gateway forwarded (none when {@code viaGateway} is null), and, when {@code peer} is given, the sidecar's XFCC element naming the peer
      * of the mTLS connection (Istio's inbound APPEND_FORWARD with the current client's URI: docs/profile-controller.md,
      * Caller authentication).
      */
     HttpResponse<String> kfam(String method, String path, EnvoyOutcome viaGateway, String peer, String body)
             throws Exception {
-        return kfam(method, path, forwarded(viaGateway, List.of("kubeflow-userid", "kubeflow-groups")), peer, body);
+        return kfam(method, path, forwarded(viaGateway, List.of("authorization", "kubeflow-userid", "kubeflow-groups")),
+                peer, body);
     }
 
     /** As above, with exactly {@code headers} from the caller (besides the sidecar's XFCC). */
