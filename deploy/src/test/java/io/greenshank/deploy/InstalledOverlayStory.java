@@ -67,6 +67,20 @@ abstract class InstalledOverlayStory {
         g.assertOnlyWhatTheClusterSuppliesIsSubstituted();
     }
 
+    /**
+     * At the ingress gateway, {@code path} with alice's token and a forged user header reaches the upstream as alice
+     * only (one {@code kubeflow-userid}, hers; the token stops at the gateway); without a token it is a 401.
+     */
+    EnvoyOutcome.Forwarded gatewayForwardsOnlyTheVerifiedUser(String path, String aliceToken, Map<String, String> forged) {
+        EnvoyOutcome.Forwarded alice = forwarded(mesh.atTheGateway("GET", path, aliceToken, forged));
+        assertThat(alice.upstream().headers().values("kubeflow-userid")).containsExactly(ALICE);
+        assertThat(alice.upstream().headers().values("authorization")).as("the token stops at the gateway").isEmpty();
+        EnvoyOutcome none = mesh.atTheGateway("GET", path, null, Map.of("kubeflow-userid", ALICE));
+        assertThat(none.forwarded()).isFalse();
+        assertThat(none.clientResponse().status()).isEqualTo(401);
+        return alice;
+    }
+
     static EnvoyOutcome.Forwarded forwarded(EnvoyOutcome o) {
         assertThat(o.forwarded()).as("%s", o).isTrue();
         return (EnvoyOutcome.Forwarded) o;

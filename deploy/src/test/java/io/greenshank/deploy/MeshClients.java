@@ -93,8 +93,8 @@ final class MeshClients implements AutoCloseable {
 
     /**
      * A KFAM call as profile-controller's sidecar delivers it: the identity headers and any {@code authorization} the
-     * gateway forwarded (none when {@code viaGateway} is null), and, when {@code peer} is given, the sidecar's XFCC element naming the peer
-     * of the mTLS connection (Istio's inbound APPEND_FORWARD with the current client's URI: docs/profile-controller.md,
+     * gateway forwarded (none when {@code viaGateway} is null), and, when {@code peer} is given, the sidecar's XFCC
+     * element naming the peer of the mTLS connection (Istio's inbound APPEND_FORWARD with the current client's URI: docs/profile-controller.md,
      * Caller authentication).
      */
     HttpResponse<String> kfam(String method, String path, EnvoyOutcome viaGateway, String peer, String body)

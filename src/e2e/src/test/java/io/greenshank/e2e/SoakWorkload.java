@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -289,13 +290,14 @@ final class SoakWorkload {
      * theirs, and the controller's caches would grow with the test's artifact, not the product's.
      */
     private void emptyDeletedNamespace() {
-        g.wiring.kube().rbac().roleBindings().inNamespace(LAB).list().getItems()
-                .forEach(o -> g.wiring.kube().rbac().roleBindings().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
-        g.wiring.kube().serviceAccounts().inNamespace(LAB).list().getItems()
-                .forEach(o -> g.wiring.kube().serviceAccounts().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
-        g.wiring.kube().resourceQuotas().inNamespace(LAB).list().getItems()
-                .forEach(o -> g.wiring.kube().resourceQuotas().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
-        var policies = g.wiring.kube().genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy");
+        KubernetesClient kube = g.wiring.kube();
+        kube.rbac().roleBindings().inNamespace(LAB).list().getItems()
+                .forEach(o -> kube.rbac().roleBindings().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
+        kube.serviceAccounts().inNamespace(LAB).list().getItems()
+                .forEach(o -> kube.serviceAccounts().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
+        kube.resourceQuotas().inNamespace(LAB).list().getItems()
+                .forEach(o -> kube.resourceQuotas().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
+        var policies = kube.genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy");
         policies.inNamespace(LAB).list().getItems()
                 .forEach(o -> policies.inNamespace(LAB).withName(o.getMetadata().getName()).delete());
     }
