@@ -20,13 +20,14 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * container runtime would: config (user, entrypoint, environment, ports) against the Deployment that runs it, layers
  * against their digests, file ownership and modes for a read-only root filesystem; and authz-service's image run as a
  * container would run it (its layers unpacked in order, a read-only root, a tmpfs /tmp, uid 10001, the config's
- * environment and entrypoint) until ready. Tagged {@code image}: run with
+ * environment and entrypoint) until ready; the bridge's and profile-controller's images likewise, with the configuration
+ * their Deployments give them. Tagged {@code image}: run with
  * {@code deploy/image/build.sh && ./mvnw -B -pl deploy -am verify -Dgroups=image -Dimage.excluded=none}.
  */
 @Tag("image")
@@ -169,41 +171,96 @@ class ImageTest {
     @Test
     void authzServiceRunsFromItsImageAsUid10001OnAReadOnlyRoot(@TempDir Path dir) throws Exception {
         Image image = unpack("authz-service", dir.resolve("image"));
-        Path root = Files.createDirectories(dir.resolve("root"));
-        for (Path layer : image.layers()) {
-            run(List.of("tar", "-xf", layer.toString(), "-C", root.toString()));
-        }
-        Files.createDirectories(root.resolve("proc"));
+        Path root = rootOf(image, dir.resolve("root"));
         // What a ConfigMap mount would bring: the keys of the issuer it trusts (readiness waits for them).
         Files.writeString(Files.createDirectories(root.resolve("etc/greenshank")).resolve("jwks.json"), jwks());
         int http = freePort();
         int grpc = freePort();
+        List<String> env = new ArrayList<>(image.env());
+        env.add("QUARKUS_HTTP_PORT=" + http);
+        env.add("GREENSHANK_AUTHZ_GRPC_PORT=" + grpc);
+        env.add("GREENSHANK_AUTHZ_ISSUERS_TEST_ISSUER=https://issuer.test");
+        env.add("GREENSHANK_AUTHZ_ISSUERS_TEST_AUDIENCES=kubeflow");
+        env.add("GREENSHANK_AUTHZ_ISSUERS_TEST_JWKS_FILE=/etc/greenshank/jwks.json");
+        runUntilReady(image, root, env, dir.resolve("authz-service.log"), HttpClient.newHttpClient(),
+                URI.create("http://127.0.0.1:" + http + "/q/health/ready"));
+    }
+
+    /**
+     * The bridge's and profile-controller's images with the configuration their Deployments give them (standalone
+     * overlay): the environment from the rendered ConfigMaps, values, Secret keys and downward API, and each Secret
+     * and ConfigMap volume's files at its mount path inside the container's root ({@link RenderedInstall#prepare}: the
+     * overlay's objects and filled-in Secret templates on the API server stand-in, the scenario's slapd over LDAPS).
+     * Only what a cluster supplies differently is substituted, as for the packaged jars: loopback ports, the issuer's
+     * host, the directory's address, and API access (a kubeconfig to the stand-in inside the root).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"oidc-bridge", "profile-controller"})
+    void runsFromItsImageWithItsDeploymentsConfiguration(String service, @TempDir Path dir) throws Exception {
+        RenderedInstall.Service s = service.equals("oidc-bridge") ? RenderedInstall.BRIDGE : RenderedInstall.CONTROLLER;
+        Image image = unpack(service, dir.resolve("image"));
+        Path root = rootOf(image, dir.resolve("root"));
+        try (RenderedInstall install = RenderedInstall.prepare("overlays/standalone", dir.resolve("install"))) {
+            RenderedInstall.ContainerConfig config = install.containerConfig(s);
+            RenderedInstall.writeMounts(config, root);
+            Map<String, String> containerEnv = new TreeMap<>(config.env());
+            install.clusterSubstitutions(s, containerEnv, root.resolve("etc/greenshank-kubeconfig"),
+                    "/etc/greenshank-kubeconfig");
+            // The kubelet's /etc/hosts, so the kubeconfig's and issuer's "localhost" resolve inside the root.
+            Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n::1 localhost\n");
+            // The image's environment, then the container's (which wins, as in Kubernetes).
+            Map<String, String> env = new TreeMap<>();
+            image.env().forEach(e -> env.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
+            env.putAll(containerEnv);
+            assertThat(env.get("JAVA_TOOL_OPTIONS")).as("the Deployment's heap flags are the image's")
+                    .isEqualTo(image.env().stream().filter(e -> e.startsWith("JAVA_TOOL_OPTIONS=")).findFirst()
+                            .orElseThrow().substring("JAVA_TOOL_OPTIONS=".length()));
+            System.out.printf("%s image: substitutions:%n  %s%n", service, String.join("\n  ",
+                    install.substitutions.stream().map(Object::toString).toList()));
+            runUntilReady(image, root, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+                    dir.resolve(service + ".log"), install.http(), install.readyUrl(s));
+        }
+    }
+
+    /** The image's layers unpacked in order, plus the mount points a runtime creates. */
+    private static Path rootOf(Image image, Path root) throws Exception {
+        Files.createDirectories(root);
+        for (Path layer : image.layers()) {
+            run(List.of("tar", "-xf", layer.toString(), "-C", root.toString()));
+        }
+        Files.createDirectories(root.resolve("proc"));
+        return root;
+    }
+
+    /**
+     * Runs the image the way a runtime does — the root bind-mounted read-only, {@code /proc} and a tmpfs {@code /tmp}
+     * mounted, only {@code env}, {@code chroot} as the image's user, its entrypoint — until {@code ready} answers 200,
+     * and checks the JVM runs as uid 10001 with both class-data-sharing archives mapped.
+     */
+    private static void runUntilReady(Image image, Path root, List<String> env, Path log, HttpClient http, URI ready)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "sh", "-c",
-                // A container runtime's mounts: the image read-only, /proc, an emptyDir at /tmp.
                 "set -e; r=\"$1\"; shift; mount --bind \"$r\" \"$r\"; mount -o remount,bind,ro \"$r\"; "
                         + "mount -t proc proc \"$r/proc\"; mount -t tmpfs -o mode=1777 tmpfs \"$r/tmp\"; "
                         + "exec env -i \"$@\"", "sh", root.toString()));
-        cmd.addAll(image.env());
+        cmd.addAll(env);
         // The launcher's own options variable: with -Xshare:on the JVM refuses to start unless it maps both the
         // runtime's default CDS archive and the image's AppCDS archive, so this run proves they match its JVM.
         cmd.add("JDK_JAVA_OPTIONS=-Xshare:on");
-        cmd.add("QUARKUS_HTTP_PORT=" + http);
-        cmd.add("GREENSHANK_AUTHZ_GRPC_PORT=" + grpc);
-        cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_ISSUER=https://issuer.test");
-        cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_AUDIENCES=kubeflow");
-        cmd.add("GREENSHANK_AUTHZ_ISSUERS_TEST_JWKS_FILE=/etc/greenshank/jwks.json");
         cmd.addAll(List.of("/usr/sbin/chroot", "--userspec=" + image.container().get("User").asText(), root.toString()));
         image.container().get("Entrypoint").forEach(e -> cmd.add(e.asText()));
-        Path log = dir.resolve("authz-service.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            awaitReady(p, log, URI.create("http://127.0.0.1:" + http + "/q/health/ready"));
+            awaitReady(p, log, http, ready);
             ProcessHandle java = p.descendants()
                     .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst()
                     .orElseThrow(() -> new AssertionError("no java process under " + p.pid()));
             String uid = Files.readAllLines(Path.of("/proc", String.valueOf(java.pid()), "status")).stream()
                     .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
             assertThat(uid.split("\\s+")).as(uid).containsOnly("Uid:", "10001");
+            String maps = Files.readString(Path.of("/proc", String.valueOf(java.pid()), "maps"));
+            assertThat(maps).as("the AppCDS archive is mapped").contains("app-cds.jsa");
+            assertThat(Files.readString(log)).as("the JVM took -Xshare:on").contains("Picked up JDK_JAVA_OPTIONS: -Xshare:on");
         } finally {
             p.descendants().forEach(ProcessHandle::destroy);
             p.destroy();
@@ -211,9 +268,8 @@ class ImageTest {
         }
     }
 
-    private static void awaitReady(Process p, Path log, URI url) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plusSeconds(120);
+    private static void awaitReady(Process p, Path log, HttpClient http, URI url) throws Exception {
+        Instant deadline = Instant.now().plus(RenderedInstall.START_TIMEOUT);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {
             assertThat(p.isAlive()).as("the container exited:\n%s", tail(log)).isTrue();

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.greenshank.e2e.ProfileAssertions;
 import io.greenshank.e2e.ScenarioDirectory;
 import io.greenshank.envoy.ConnectionManagerConfig;
 import io.greenshank.envoy.DownstreamRequest;
@@ -17,18 +14,11 @@ import io.greenshank.envoy.EnvoyOutcome;
 import io.greenshank.envoy.ExtAuthzConfig;
 import io.greenshank.envoy.ForwardClientCert;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The standalone overlay as installed: its ConfigMaps and the bridge's filled-in Secret templates become the three
@@ -38,77 +28,20 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code src/envoy-model}) and forwards her verified identity, profile-controller takes her profile from the gateway
  * and reconciles it, and the policy it writes is what authz-service then judges her namespace by.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RenderedConfigStoryTest {
+class RenderedConfigStoryTest extends InstalledOverlayStory {
 
-    static final String OVERLAY = "overlays/standalone";
-    static final String ALICE = "alice@example.test";
-    static final String BOB = "bob@example.test";
     static final String GATEWAY = MeshClients.GATEWAY;
-    static final Duration CONVERGE = Duration.ofSeconds(30);
-    static final ObjectMapper JSON = MeshClients.JSON;
-    /** Three JVMs on a shared 2-core machine: C1 and the serial collector, on top of the Deployment's flags. */
-    static final List<String> LIGHT = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:CICompilerCount=1");
-
-    RenderedInstall g;
-    MeshClients mesh;
     String aliceToken;
     String bobToken;
 
-    @BeforeAll
-    void install() throws Exception {
-        long t0 = System.nanoTime();
-        g = RenderedInstall.start(OVERLAY, Path.of("target/rendered-install").toAbsolutePath(), Map.of(
-                RenderedInstall.BRIDGE, LIGHT, RenderedInstall.CONTROLLER, LIGHT, RenderedInstall.AUTHZ, LIGHT));
-        mesh = new MeshClients(g);
-        System.out.printf("rendered install: up in %d ms; substitutions:%n  %s%n", (System.nanoTime() - t0) / 1_000_000,
-                String.join("\n  ", g.substitutions.stream().map(Object::toString).toList()));
+    @Override
+    String overlay() {
+        return "overlays/standalone";
     }
 
-    @AfterAll
-    void uninstall() throws Exception {
-        if (mesh != null) {
-            mesh.close();
-        }
-        if (g != null) {
-            g.close();
-        }
-    }
-
-    @Test
-    @Order(0)
-    void onlyWhatTheClusterSuppliesIsSubstituted() {
-        // Every substituted environment key: ports, the loopback address, the in-cluster issuer URL, the directory's
-        // address and base DN, and API access. Everything else each service got is the rendered value, unchanged.
-        List<String> allowed = List.of("QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT", "QUARKUS_HTTP_SSL_PORT",
-                "GREENSHANK_AUTHZ_GRPC_PORT", "KUBECONFIG", "GREENSHANK_BRIDGE_ISSUER",
-                "GREENSHANK_AUTHZ_ISSUERS_BRIDGE_ISSUER", "GREENSHANK_AUTHZ_ISSUERS_BRIDGE_JWKS_URL",
-                "GREENSHANK_BRIDGE_LDAP_URLS", "GREENSHANK_BRIDGE_LDAP_USER_BASE_DN");
-        for (RenderedInstall.Service s : List.of(RenderedInstall.BRIDGE, RenderedInstall.CONTROLLER,
-                RenderedInstall.AUTHZ)) {
-            Map<String, String> renderedEnv = g.rendered.environment(g.deploymentOf(s));
-            Map<String, String> started = g.environments.get(s.deployment());
-            renderedEnv.forEach((k, v) -> {
-                if (v == null || allowed.contains(k)) {
-                    return;
-                }
-                String actual = started.get(k);
-                if (v.startsWith("/etc/greenshank/")) {
-                    assertThat(actual).as(s.container() + " " + k + " (a mounted file)").endsWith(v);
-                } else {
-                    assertThat(actual).as(s.container() + " " + k).isEqualTo(v);
-                }
-            });
-        }
-        assertThat(g.substitutions).extracting(RenderedInstall.Substitution::what)
-                .allMatch(w -> allowed.contains(w) || w.startsWith("volume ") || w.startsWith("Secret ")
-                        || w.startsWith("ConfigMap "));
-    }
-
-    EnvoyOutcome.Forwarded forwarded(EnvoyOutcome o) {
-        assertThat(o.forwarded()).as("%s", o).isTrue();
-        return (EnvoyOutcome.Forwarded) o;
+    @Override
+    MeshClients clients(RenderedInstall install) {
+        return new MeshClients(install);
     }
 
     @Test
@@ -123,7 +56,7 @@ class RenderedConfigStoryTest {
         bobToken = JSON.readTree(b.body()).get("access_token").asText();
 
         JsonNode claims = MeshClients.claims(aliceToken);
-        assertThat(claims.get("iss").asText()).isEqualTo(g.issuer);
+        assertThat(claims.get("iss").asText()).isEqualTo(g.wiring.issuer());
         assertThat(claims.get("aud").toString()).contains("\"kubeflow\"").contains("\"kubectl\"");
         assertThat(claims.get("email").asText()).isEqualTo(ALICE);
         assertThat(claims.get("groups").toString()).contains("ml-engineers").contains("data-science");
@@ -133,13 +66,7 @@ class RenderedConfigStoryTest {
     @Test
     @Order(2)
     void theGatewayForwardsAliceAsTheBridgeVerifiedHerAndRefusesNoToken() {
-        EnvoyOutcome.Forwarded alice = forwarded(mesh.atTheGateway("GET", "/kfam/v1/bindings", aliceToken,
-                Map.of("kubeflow-userid", BOB)));
-        assertThat(alice.upstream().headers().values("kubeflow-userid")).containsExactly(ALICE);
-
-        EnvoyOutcome none = mesh.atTheGateway("GET", "/kfam/v1/bindings", null, Map.of("kubeflow-userid", ALICE));
-        assertThat(none.forwarded()).isFalse();
-        assertThat(none.clientResponse().status()).isEqualTo(401);
+        gatewayForwardsOnlyTheVerifiedUser("/kfam/v1/bindings", aliceToken, Map.of("kubeflow-userid", BOB));
     }
 
     @Test
@@ -154,22 +81,7 @@ class RenderedConfigStoryTest {
         HttpResponse<String> created = mesh.kfam("POST", "/kfam/v1/profiles", viaGateway, GATEWAY, profile);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
 
-        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            GenericKubernetesResource p = g.kube.genericKubernetesResources("kubeflow.org/v1", "Profile")
-                    .withName("alice").get();
-            JsonNode status = JSON.valueToTree(p.getAdditionalProperties().get("status"));
-            assertThat(status.at("/conditions/0/type").asText()).isEqualTo("Ready");
-            assertThat(status.at("/conditions/0/status").asText()).isEqualTo("True");
-        });
-        Namespace ns = g.kube.namespaces().withName("alice").get();
-        assertThat(ns.getMetadata().getAnnotations()).containsEntry("owner", ALICE);
-        RoleBinding admin = g.kube.rbac().roleBindings().inNamespace("alice").withName("namespaceAdmin").get();
-        assertThat(admin.getRoleRef().getName()).isEqualTo("kubeflow-admin");
-        JsonNode spec = JSON.valueToTree(g.kube.genericKubernetesResources("security.istio.io/v1beta1",
-                "AuthorizationPolicy").inNamespace("alice").withName("ns-owner-access-istio").get()
-                .getAdditionalProperties().get("spec"));
-        assertThat(spec.at("/rules/0/from/0/source/principals").toString()).contains(GATEWAY.substring(9));
-        assertThat(spec.at("/rules/0/when/0/values").toString()).isEqualTo("[\"" + ALICE + "\"]");
+        ProfileAssertions.reconciled(g.wiring.kube(), "alice", ALICE, CONVERGE);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.greenshank.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -11,33 +13,23 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.greenshank.e2e.Greenshank;
 import io.greenshank.e2e.ScenarioDirectory;
 import io.greenshank.e2e.ServiceProcess;
-import io.greenshank.profiles.kube.EmbeddedApiServer;
+import io.greenshank.e2e.Wiring;
 import io.greenshank.testing.ldap.Slapd;
 import io.greenshank.testing.net.FreePorts;
-import io.greenshank.testing.tls.SelfSignedTls;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Greenshank installed from one rendered overlay, on loopback: the overlay's objects applied to profile-controller's
@@ -72,21 +64,11 @@ final class RenderedInstall implements AutoCloseable {
     static final Service AUTHZ = new Service("greenshank-authz-service", "authz-service", "authz-service");
     static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Path SECRET_TEMPLATES = Rendered.DEPLOY.resolve("base/oidc-bridge/secrets");
-    /** Held strongly: the stand-in logs every request at INFO, which buries the test output. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = Greenshank.quiet("io.fabric8.mockwebserver");
 
     final Rendered rendered;
-    final Path work;
-    final Slapd slapd;
-    final SelfSignedTls tls;
-    final SSLContext trustingBridge;
-    final EmbeddedApiServer api;
-    final KubernetesClient kube;
-    final int bridgePort;
-    final int controllerPort;
-    final int authzPort;
-    final int authzGrpcPort;
-    final String issuer;
+    /** The directory (the scenario's slapd over LDAPS), TLS material, the API server stand-in, ports, issuer. */
+    final Wiring wiring;
+    private final KubernetesClient kube;
     final List<Substitution> substitutions = new ArrayList<>();
     /** The environment each service was started with, by Deployment name. */
     final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
@@ -108,43 +90,38 @@ final class RenderedInstall implements AutoCloseable {
         }
     }
 
+    /**
+     * Everything {@link #start} does before starting a service: the directory, the API server stand-in holding the
+     * overlay's objects and the filled-in Secret templates. For running the services some other way (their images).
+     */
+    static RenderedInstall prepare(String overlay, Path work) throws Exception {
+        RenderedInstall install = new RenderedInstall(Rendered.of(overlay), work);
+        try {
+            install.applyRendered();
+            install.applySecretTemplates();
+            return install;
+        } catch (Throwable t) {
+            install.close();
+            throw t;
+        }
+    }
+
     private RenderedInstall(Rendered rendered, Path dir) throws Exception {
         this.rendered = rendered;
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-        this.work = Files.createDirectories(dir);
-        slapd = ScenarioDirectory.builder(work.resolve("slapd")).tls(true).start();
-        closeables.add(slapd);
-        tls = SelfSignedTls.create(Files.createDirectories(work.resolve("tls")));
-        trustingBridge = trusting(tls.caPem());
-        api = EmbeddedApiServer.start();
-        closeables.add(api);
-        kube = api.newClient();
-        closeables.add(kube);
-        Greenshank.withoutExtraRbac(api);
-        bridgePort = FreePorts.loopback();
-        controllerPort = FreePorts.loopback();
-        authzPort = FreePorts.loopback();
-        authzGrpcPort = FreePorts.loopback();
-        issuer = "https://localhost:" + bridgePort;
+        this.wiring = Wiring.start(dir, d -> ScenarioDirectory.builder(d).tls(true).start(), closeables);
+        this.kube = wiring.kube();
     }
 
     private void startServices(Map<Service, List<String>> jvmOptions) throws Exception {
         applyRendered();
         applySecretTemplates();
-        HttpClient http = http();
         ServiceProcess bridge = launch(BRIDGE, jvmOptions.getOrDefault(BRIDGE, List.of()));
         // The others fetch the bridge's keys (authz-service) and discovery lazily, but start them once it serves, as
         // the e2e fixture does, so a slow bridge shows as the bridge's failure.
-        bridge.awaitReady(http, URI.create(issuer + "/q/health/ready"), START_TIMEOUT);
+        bridge.awaitReady(wiring.http(), wiring.bridgeUrl("/q/health/ready"), START_TIMEOUT);
         ServiceProcess controller = launch(CONTROLLER, jvmOptions.getOrDefault(CONTROLLER, List.of()));
         ServiceProcess authz = launch(AUTHZ, jvmOptions.getOrDefault(AUTHZ, List.of()));
-        CompletableFuture<Void> c = CompletableFuture.runAsync(() -> ready(controller, http, controllerPort));
-        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> ready(authz, http, authzPort));
-        CompletableFuture.allOf(c, a).join();
+        wiring.awaitControllerAndAuthz(controller, authz, START_TIMEOUT);
     }
 
     /** {@code kubectl apply -k}: every rendered object, the CRD replacing the stand-in's own copy. */
@@ -165,9 +142,9 @@ final class RenderedInstall implements AutoCloseable {
     private void applySecretTemplates() throws Exception {
         String bridgeNs = deploymentOf(BRIDGE).getMetadata().getNamespace();
         String authzNs = deploymentOf(AUTHZ).getMetadata().getNamespace();
-        String cert = Files.readString(tls.caPem());
-        String key = Files.readString(tls.writePrivateKeyPem(work.resolve("tls/tls.key")));
-        String ldapCa = Files.readString(slapd.caFile());
+        String cert = Files.readString(wiring.tls().caPem());
+        String key = Files.readString(wiring.tls().writePrivateKeyPem(wiring.work().resolve("tls/tls.key")));
+        String ldapCa = Files.readString(wiring.slapd().caFile());
 
         Secret tlsSecret = template("tls.yaml", Secret.class, bridgeNs);
         substitute(BRIDGE, "Secret greenshank-oidc-bridge-tls tls.crt", tlsSecret.getStringData(), "tls.crt",
@@ -211,14 +188,20 @@ final class RenderedInstall implements AutoCloseable {
         return rendered.deployment(s.deployment());
     }
 
-    /** The container's environment and files, derived from the objects as the stand-in stores them, then started. */
-    private ServiceProcess launch(Service s, List<String> jvmOptions) throws Exception {
+    /**
+     * What the kubelet gives a service's container, from the objects as the stand-in stores them: its environment
+     * (the Deployment's {@code envFrom} ConfigMaps, {@code value}, {@code secretKeyRef}, {@code fieldRef}; paths as
+     * the container sees them) and the files its Secret and ConfigMap volumes mount, by mount path.
+     */
+    record ContainerConfig(Map<String, String> env, Map<String, Map<String, String>> mounts) {
+    }
+
+    ContainerConfig containerConfig(Service s) {
         Deployment d = deploymentOf(s);
         String ns = d.getMetadata().getNamespace();
         Container c = d.getSpec().getTemplate().getSpec().getContainers().stream()
                 .filter(x -> x.getName().equals(s.container())).findFirst()
                 .orElseThrow(() -> new AssertionError("no container " + s.container() + " in " + s.deployment()));
-        Path root = Files.createDirectories(work.resolve(s.container() + "-root"));
 
         Map<String, String> env = new TreeMap<>();
         for (var from : c.getEnvFrom()) {
@@ -236,10 +219,8 @@ final class RenderedInstall implements AutoCloseable {
         // Mounted Secrets and ConfigMaps, as the kubelet writes them (a missing optional one is an empty mount).
         Map<String, Volume> volumes = new LinkedHashMap<>();
         d.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
-        Map<String, Path> mounts = new LinkedHashMap<>();
+        Map<String, Map<String, String>> mounts = new LinkedHashMap<>();
         for (VolumeMount m : c.getVolumeMounts()) {
-            Path dir = Files.createDirectories(root.resolve(m.getMountPath().substring(1)));
-            mounts.put(m.getMountPath(), dir);
             Volume v = volumes.get(m.getName());
             Map<String, String> data = null;
             List<KeyToPath> items = List.of();
@@ -260,34 +241,55 @@ final class RenderedInstall implements AutoCloseable {
                             + ", which is not in the API server");
                 }
             }
+            Map<String, String> files = new LinkedHashMap<>();
             if (data != null) {
-                Map<String, String> files = new LinkedHashMap<>();
                 if (items == null || items.isEmpty()) {
-                    data.forEach(files::put);
+                    files.putAll(data);
                 } else {
                     for (KeyToPath i : items) {
                         files.put(i.getPath(), data.get(i.getKey()));
                     }
                 }
-                for (var f : files.entrySet()) {
-                    Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
-                }
             }
-            substitutions.add(new Substitution(s.container(), "volume " + m.getName(), m.getMountPath(),
-                    dir.toString()));
+            mounts.put(m.getMountPath(), files);
         }
-        for (var e : env.entrySet()) {
-            for (var m : mounts.entrySet()) {
-                if (e.getValue() != null && e.getValue().startsWith(m.getKey() + "/")) {
-                    e.setValue(m.getValue() + e.getValue().substring(m.getKey().length()));
-                }
-            }
-        }
+        return new ContainerConfig(env, mounts);
+    }
 
-        clusterSubstitutions(s, ns, env);
+    /** Writes each mount's files under {@code root} at its mount path (an emptyDir is an empty directory). */
+    static void writeMounts(ContainerConfig config, Path root) throws java.io.IOException {
+        for (var m : config.mounts().entrySet()) {
+            Path dir = Files.createDirectories(root.resolve(m.getKey().substring(1)));
+            for (var f : m.getValue().entrySet()) {
+                Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** The container's environment and files, mounted under a directory of this run, then started. */
+    private ServiceProcess launch(Service s, List<String> jvmOptions) throws Exception {
+        ContainerConfig config = containerConfig(s);
+        Path root = Files.createDirectories(wiring.work().resolve(s.container() + "-root"));
+        writeMounts(config, root);
+        Map<String, String> env = new TreeMap<>(config.env());
+        for (String mountPath : config.mounts().keySet()) {
+            Path dir = root.resolve(mountPath.substring(1));
+            substitutions.add(new Substitution(s.container(), "volume " + mountPath, mountPath, dir.toString()));
+            for (var e : env.entrySet()) {
+                if (e.getValue() != null && e.getValue().startsWith(mountPath + "/")) {
+                    e.setValue(dir + e.getValue().substring(mountPath.length()));
+                }
+            }
+        }
+        Path kubeconfig = wiring.work().resolve(s.container() + ".kubeconfig");
+        clusterSubstitutions(s, env, kubeconfig, kubeconfig.toString());
+        // The image's own environment (deploy/image/build.sh): its Java, its locale.
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin");
+        env.put("LANG", "C.UTF-8");
         environments.put(s.deployment(), Map.copyOf(env));
         ServiceProcess p = ServiceProcess.startAsContainer(s.container(), s.module(), jvmOptions, env,
-                Files.createDirectories(work.resolve("logs")));
+                Files.createDirectories(wiring.work().resolve("logs")));
         closeables.add(p);
         processes.put(s.deployment(), p);
         return p;
@@ -300,25 +302,78 @@ final class RenderedInstall implements AutoCloseable {
     ServiceProcess restart(Service s, List<String> jvmOptions) throws Exception {
         processes.get(s.deployment()).close();
         ServiceProcess p = ServiceProcess.startAsContainer(s.container(), s.module(), jvmOptions,
-                environments.get(s.deployment()), work.resolve("logs"));
+                environments.get(s.deployment()), wiring.work().resolve("logs"));
         closeables.add(p);
         processes.put(s.deployment(), p);
         return p;
     }
 
-    /** Where the kubelet's readiness probe asks, on this run's port. */
-    URI readyUrl(Service s) {
-        return URI.create(s == BRIDGE ? issuer + "/q/health/ready"
-                : "http://127.0.0.1:" + (s == AUTHZ ? authzPort : controllerPort) + "/q/health/ready");
+    /**
+     * Every environment key a service got is the rendered value, except those a cluster supplies differently (ports,
+     * the loopback address, the in-cluster issuer URL, the directory's address and base DN, API access) and mounted
+     * file paths (same file, under this run's directory).
+     */
+    void assertOnlyWhatTheClusterSuppliesIsSubstituted() {
+        // Every substituted environment key: ports, the loopback address, the in-cluster issuer URL, the directory's
+        // address and base DN, and API access. Everything else each service got is the rendered value, unchanged.
+        List<String> allowed = List.of("QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT", "QUARKUS_HTTP_SSL_PORT",
+                "GREENSHANK_AUTHZ_GRPC_PORT", "KUBECONFIG", "GREENSHANK_BRIDGE_ISSUER",
+                "GREENSHANK_AUTHZ_ISSUERS_BRIDGE_ISSUER", "GREENSHANK_AUTHZ_ISSUERS_BRIDGE_JWKS_URL",
+                "GREENSHANK_BRIDGE_LDAP_URLS", "GREENSHANK_BRIDGE_LDAP_USER_BASE_DN");
+        for (RenderedInstall.Service s : List.of(RenderedInstall.BRIDGE, RenderedInstall.CONTROLLER,
+                RenderedInstall.AUTHZ)) {
+            Map<String, String> renderedEnv = rendered.environment(deploymentOf(s));
+            Map<String, String> started = environments.get(s.deployment());
+            renderedEnv.forEach((k, v) -> {
+                if (v == null || allowed.contains(k)) {
+                    return;
+                }
+                String actual = started.get(k);
+                if (v.startsWith("/etc/greenshank/")) {
+                    assertThat(actual).as(s.container() + " " + k + " (a mounted file)").endsWith(v);
+                } else {
+                    assertThat(actual).as(s.container() + " " + k).isEqualTo(v);
+                }
+            });
+        }
+        assertThat(substitutions).extracting(RenderedInstall.Substitution::what)
+                .allMatch(w -> allowed.contains(w) || w.startsWith("volume ") || w.startsWith("Secret ")
+                        || w.startsWith("ConfigMap "));
     }
 
-    /** Host names, ports and API access: what a pod gets from the cluster network rather than from the manifests. */
-    private void clusterSubstitutions(Service s, String ns, Map<String, String> env) throws Exception {
+    /** Where the kubelet's readiness probe asks, on this run's port. */
+    URI readyUrl(Service s) {
+        return s == BRIDGE ? wiring.bridgeUrl("/q/health/ready")
+                : s == AUTHZ ? wiring.authzUrl("/q/health/ready") : wiring.controllerUrl("/q/health/ready");
+    }
+
+    /**
+     * The loopback port this run serves a container port on, by the port's name in the Deployment (what a Service's
+     * named {@code targetPort} selects); an assertion error for a name no container of the service declares.
+     */
+    int loopbackPort(Service s, String containerPortName) {
+        Map<String, Integer> byName = s == BRIDGE ? Map.of("https", wiring.bridgePort())
+                : s == CONTROLLER ? Map.of("http", wiring.controllerPort())
+                : Map.of("http", wiring.authzPort(), "grpc-ext-authz", wiring.authzGrpcPort());
+        boolean declared = deploymentOf(s).getSpec().getTemplate().getSpec().getContainers().stream()
+                .flatMap(c -> c.getPorts().stream()).anyMatch(p -> containerPortName.equals(p.getName()));
+        if (!declared || !byName.containsKey(containerPortName)) {
+            throw new AssertionError(s.deployment() + " declares no container port named " + containerPortName);
+        }
+        return byName.get(containerPortName);
+    }
+
+    /**
+     * Host names, ports and API access: what a pod gets from the cluster network rather than from the manifests.
+     * API access is a kubeconfig to the stand-in, written to {@code kubeconfig} and named {@code KUBECONFIG=seenAs}.
+     */
+    void clusterSubstitutions(Service s, Map<String, String> env, Path kubeconfig, String seenAs) throws Exception {
+        String ns = deploymentOf(s).getMetadata().getNamespace();
         String bridgeNs = deploymentOf(BRIDGE).getMetadata().getNamespace();
         String bridgeUrl = "https://greenshank-oidc-bridge." + bridgeNs + ".svc.cluster.local";
         for (var e : env.entrySet()) {
             if (e.getValue() != null && e.getValue().startsWith(bridgeUrl)) {
-                String here = issuer + e.getValue().substring(bridgeUrl.length());
+                String here = wiring.issuer() + e.getValue().substring(bridgeUrl.length());
                 substitutions.add(new Substitution(s.container(), e.getKey(), e.getValue(), here));
                 e.setValue(here);
             }
@@ -326,22 +381,21 @@ final class RenderedInstall implements AutoCloseable {
         replace(s, env, "QUARKUS_HTTP_HOST", "the pod's address (0.0.0.0)", "127.0.0.1");
         Map<String, Integer> ports = new LinkedHashMap<>();
         if (s == BRIDGE) {
-            ports.put("QUARKUS_HTTP_SSL_PORT", bridgePort);
+            ports.put("QUARKUS_HTTP_SSL_PORT", wiring.bridgePort());
             // closed by QUARKUS_HTTP_INSECURE_REQUESTS=disabled; given a free port so no other run's 8080 matters
             ports.put("QUARKUS_HTTP_PORT", FreePorts.loopback());
-            replace(s, env, "GREENSHANK_BRIDGE_LDAP_URLS", env.get("GREENSHANK_BRIDGE_LDAP_URLS"), slapd.ldapsUrl());
+            replace(s, env, "GREENSHANK_BRIDGE_LDAP_URLS", env.get("GREENSHANK_BRIDGE_LDAP_URLS"), wiring.slapd().ldapsUrl());
             replace(s, env, "GREENSHANK_BRIDGE_LDAP_USER_BASE_DN", env.get("GREENSHANK_BRIDGE_LDAP_USER_BASE_DN"),
                     Slapd.BASE);
         } else if (s == CONTROLLER) {
-            ports.put("QUARKUS_HTTP_PORT", controllerPort);
+            ports.put("QUARKUS_HTTP_PORT", wiring.controllerPort());
         } else {
-            ports.put("QUARKUS_HTTP_PORT", authzPort);
-            ports.put("GREENSHANK_AUTHZ_GRPC_PORT", authzGrpcPort);
+            ports.put("QUARKUS_HTTP_PORT", wiring.authzPort());
+            ports.put("GREENSHANK_AUTHZ_GRPC_PORT", wiring.authzGrpcPort());
         }
         for (var p : ports.entrySet()) {
             replace(s, env, p.getKey(), env.getOrDefault(p.getKey(), "the container port"), String.valueOf(p.getValue()));
         }
-        Path kubeconfig = work.resolve(s.container() + ".kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
                 kind: Config
@@ -355,13 +409,9 @@ final class RenderedInstall implements AutoCloseable {
                 - name: pod
                   context: {cluster: stand-in, user: %s, namespace: %s}
                 current-context: pod
-                """.formatted(api.url(), s.deployment(), s.deployment(), ns));
+                """.formatted(wiring.api().url(), s.deployment(), s.deployment(), ns));
         replace(s, env, "KUBECONFIG", "the pod's service account (in-cluster config, namespace " + ns + ")",
-                kubeconfig.toString());
-        // The image's own environment (deploy/image/build.sh): its Java, its locale.
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin");
-        env.put("LANG", "C.UTF-8");
+                seenAs);
     }
 
     private void replace(Service s, Map<String, String> env, String key, String rendered, String here) {
@@ -405,46 +455,12 @@ final class RenderedInstall implements AutoCloseable {
         return values;
     }
 
-    private static void ready(ServiceProcess p, HttpClient http, int port) {
-        try {
-            p.awaitReady(http, URI.create("http://127.0.0.1:" + port + "/q/health/ready"), START_TIMEOUT);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     HttpClient http() {
-        return HttpClient.newBuilder().sslContext(trustingBridge).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    URI controllerUrl(String path) {
-        return URI.create("http://127.0.0.1:" + controllerPort + path);
-    }
-
-    private static SSLContext trusting(Path caPem) throws Exception {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        try (InputStream in = Files.newInputStream(caPem)) {
-            ks.setCertificateEntry("bridge", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return wiring.http();
     }
 
     @Override
     public void close() {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            try {
-                closeables.get(i).close();
-            } catch (Exception e) {
-                System.err.println("rendered install: closing " + closeables.get(i) + ": " + e);
-            }
-        }
-        closeables.clear();
+        Wiring.closeAll(closeables);
     }
 }

@@ -1,25 +1,16 @@
 package io.greenshank.e2e;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.greenshank.profiles.kube.EmbeddedApiServer;
 import io.greenshank.testing.kerberos.MitKdc;
 import io.greenshank.testing.ldap.Slapd;
 import io.greenshank.testing.net.FreePorts;
 import io.greenshank.testing.tls.SelfSignedTls;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The whole product on loopback: real slapd and MIT KDC, the fabric8 CRUD mock API server (with the Profile and Istio
@@ -31,79 +22,30 @@ public final class Greenshank implements AutoCloseable {
     static final String KUBECTL_CLIENT = "kubectl";
     static final String AUDIENCE = "kubeflow";
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    /** Held strongly: the mock server logs every request at INFO, which buries the test output. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
 
-    final Path work;
+    final Wiring wiring;
     final Path logs;
-    final Slapd slapd;
     final MitKdc kdc;
-    final SelfSignedTls tls;
+    /** The bridge's CA as a PKCS#12 trust store, the services' only trust (javax.net.ssl.trustStore). */
     final Path trustStore;
-    final SSLContext trustingBridge;
-    final EmbeddedApiServer api;
-    final KubernetesClient kube;
-    final int bridgePort;
-    final int controllerPort;
-    final int authzPort;
-    /** The dedicated ext_authz gRPC port, where Envoy's {@code grpc_service} points. */
-    final int authzGrpcPort;
-    final String issuer;
     final ServiceProcess bridge;
     final ServiceProcess controller;
     final ServiceProcess authz;
     private final List<AutoCloseable> closeables;
 
     private Greenshank(Builder b) {
-        this.work = b.work;
+        this.wiring = b.wiring;
         this.logs = b.logs;
-        this.slapd = b.slapd;
         this.kdc = b.kdc;
-        this.tls = b.tls;
         this.trustStore = b.trustStore;
-        this.trustingBridge = b.trustingBridge;
-        this.api = b.api;
-        this.kube = b.kube;
-        this.bridgePort = b.bridgePort;
-        this.controllerPort = b.controllerPort;
-        this.authzPort = b.authzPort;
-        this.authzGrpcPort = b.authzGrpcPort;
-        this.issuer = b.issuer;
         this.bridge = b.bridge;
         this.controller = b.controller;
         this.authz = b.authz;
         this.closeables = b.closeables;
     }
 
-    /** Sets a JDK logger to WARNING; hold the result, or the setting goes with the garbage-collected logger. */
-    public static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.WARNING);
-        return logger;
-    }
-
-    /** The mock has no authorizer: answer every SubjectAccessReview as a cluster without extra RBAC would. */
-    public static void withoutExtraRbac(EmbeddedApiServer api) {
-        api.mockServer().expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
-                .andReturn(201, "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\","
-                        + "\"status\":{\"allowed\":false,\"reason\":\"no RBAC rule grants it\"}}")
-                .always();
-    }
-
-    URI bridgeUrl(String path) {
-        return URI.create(issuer + path);
-    }
-
-    URI controllerUrl(String path) {
-        return URI.create("http://127.0.0.1:" + controllerPort + path);
-    }
-
     List<ServiceProcess> services() {
         return List.of(bridge, controller, authz);
-    }
-
-    HttpClient http() {
-        return HttpClient.newBuilder().sslContext(trustingBridge).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     static Greenshank start(Path work) throws Exception {
@@ -117,75 +59,36 @@ public final class Greenshank implements AutoCloseable {
             b.start(work, logs);
             return new Greenshank(b);
         } catch (Throwable t) {
-            b.closeAll();
+            Wiring.closeAll(b.closeables);
             throw t;
         }
     }
 
     @Override
     public void close() {
-        closeAll(closeables);
-    }
-
-    private static void closeAll(List<AutoCloseable> closeables) {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            try {
-                closeables.get(i).close();
-            } catch (Exception e) {
-                System.err.println("e2e: closing " + closeables.get(i) + ": " + e);
-            }
-        }
-        closeables.clear();
+        Wiring.closeAll(closeables);
     }
 
     private static final class Builder {
-        Path work;
+        Wiring wiring;
         Path logs;
-        Slapd slapd;
         MitKdc kdc;
-        SelfSignedTls tls;
         Path trustStore;
-        SSLContext trustingBridge;
-        EmbeddedApiServer api;
-        KubernetesClient kube;
-        int bridgePort;
-        int controllerPort;
-        int authzPort;
-        int authzGrpcPort;
-        String issuer;
         ServiceProcess bridge;
         ServiceProcess controller;
         ServiceProcess authz;
         Path kubeconfig;
         final List<AutoCloseable> closeables = new ArrayList<>();
 
-        void closeAll() {
-            Greenshank.closeAll(closeables);
-        }
-
         void start(Path dir, Path logDir) throws Exception {
-            // A fresh state every run: slapd data, bridge keys and plugin caches from a previous run must not leak in.
-            if (Files.exists(dir)) {
-                try (var walk = Files.walk(dir)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
-            work = Files.createDirectories(dir);
+            wiring = Wiring.start(dir, ScenarioDirectory::start, closeables);
+            Path work = wiring.work();
             logs = Files.createDirectories(logDir);
-            slapd = ScenarioDirectory.start(work.resolve("slapd"));
-            closeables.add(slapd);
             kdc = MitKdc.start();
             closeables.add(kdc);
             kdc.addUser("alice", ScenarioDirectory.ALICE_PASSWORD + "-krb");
-            tls = SelfSignedTls.create(Files.createDirectories(work.resolve("tls")));
             trustStore = work.resolve("tls/trust.p12");
-            importCa(tls.caPem(), trustStore);
-            trustingBridge = sslTrusting(trustStore);
-            api = EmbeddedApiServer.start();
-            closeables.add(api);
-            kube = api.newClient();
-            closeables.add(kube);
-            withoutExtraRbac(api);
+            importCa(wiring.tls().caPem(), trustStore);
             kubeconfig = work.resolve("kubeconfig");
             Files.writeString(kubeconfig, """
                     apiVersion: v1
@@ -200,20 +103,13 @@ public final class Greenshank implements AutoCloseable {
                     - name: e2e
                       context: {cluster: e2e, user: e2e, namespace: kubeflow}
                     current-context: e2e
-                    """.formatted(api.url()));
+                    """.formatted(wiring.api().url()));
 
-            bridgePort = FreePorts.loopback();
-            issuer = "https://localhost:" + bridgePort;
-            HttpClient http = HttpClient.newBuilder().sslContext(trustingBridge).connectTimeout(Duration.ofSeconds(2))
-                    .build();
             bridge = ServiceProcess.start("oidc-bridge", "oidc-bridge/server", bridgeConfig(), Map.of(), logs);
             closeables.add(bridge);
             // The others verify tokens against the bridge's JWKS from their first request: start them once it serves.
-            bridge.awaitReady(http, URI.create(issuer + "/q/health/ready"), START_TIMEOUT);
+            bridge.awaitReady(wiring.http(), wiring.bridgeUrl("/q/health/ready"), START_TIMEOUT);
 
-            controllerPort = FreePorts.loopback();
-            authzPort = FreePorts.loopback();
-            authzGrpcPort = FreePorts.loopback();
             Path routes = work.resolve("routes.yaml");
             Files.writeString(routes, """
                     routes:
@@ -230,19 +126,7 @@ public final class Greenshank implements AutoCloseable {
             closeables.add(controller);
             authz = ServiceProcess.start("authz-service", "authz-service", authzConfig(routes), kubeEnv, logs);
             closeables.add(authz);
-            CompletableFuture<Void> c = CompletableFuture.runAsync(() -> ready(controller, http, controllerPort));
-            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> ready(authz, http, authzPort));
-            CompletableFuture.allOf(c, a).join();
-        }
-
-        private static void ready(ServiceProcess p, HttpClient http, int port) {
-            try {
-                p.awaitReady(http, URI.create("http://127.0.0.1:" + port + "/q/health/ready"), START_TIMEOUT);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            wiring.awaitControllerAndAuthz(controller, authz, START_TIMEOUT);
         }
 
         private Map<String, String> common(int httpPort) {
@@ -252,22 +136,23 @@ public final class Greenshank implements AutoCloseable {
             c.put("quarkus.banner.enabled", "false");
             // Only the fixture's CA: nothing here may trust the bridge by accident.
             c.put("javax.net.ssl.trustStore", trustStore.toString());
-            c.put("javax.net.ssl.trustStorePassword", new String(tls.password()));
+            c.put("javax.net.ssl.trustStorePassword", new String(wiring.tls().password()));
             c.put("javax.net.ssl.trustStoreType", "PKCS12");
             return c;
         }
 
         private Map<String, String> bridgeConfig() {
+            SelfSignedTls tls = wiring.tls();
             Map<String, String> c = common(FreePorts.loopback());
-            c.put("quarkus.http.ssl-port", String.valueOf(bridgePort));
+            c.put("quarkus.http.ssl-port", String.valueOf(wiring.bridgePort()));
             c.put("quarkus.http.insecure-requests", "disabled");
             c.put("quarkus.http.ssl.certificate.key-store-file", tls.keystore().toString());
             c.put("quarkus.http.ssl.certificate.key-store-file-type", "PKCS12");
             c.put("quarkus.http.ssl.certificate.key-store-password", new String(tls.password()));
-            c.put("greenshank.bridge.issuer", issuer);
+            c.put("greenshank.bridge.issuer", wiring.issuer());
             c.put("greenshank.bridge.keys.store", "file");
-            c.put("greenshank.bridge.keys.file", work.resolve("bridge-keys.json").toString());
-            c.put("greenshank.bridge.ldap.urls", slapd.url());
+            c.put("greenshank.bridge.keys.file", wiring.work().resolve("bridge-keys.json").toString());
+            c.put("greenshank.bridge.ldap.urls", wiring.slapd().url());
             c.put("greenshank.bridge.ldap.allow-plain", "true");
             c.put("greenshank.bridge.ldap.bind-dn", Slapd.ROOT_DN);
             c.put("greenshank.bridge.ldap.bind-password", Slapd.ROOT_PW);
@@ -283,19 +168,19 @@ public final class Greenshank implements AutoCloseable {
         }
 
         private Map<String, String> controllerConfig() {
-            Map<String, String> c = common(controllerPort);
+            Map<String, String> c = common(wiring.controllerPort());
             c.put("greenshank.profiles.api-server", "external");
             c.put("greenshank.profiles.leader-election.retry-period", "200ms");
-            c.put("greenshank.profiles.authn.jwt.bridge.issuer", issuer);
+            c.put("greenshank.profiles.authn.jwt.bridge.issuer", wiring.issuer());
             c.put("greenshank.profiles.authn.jwt.bridge.audiences", AUDIENCE);
             c.put("greenshank.profiles.authn.jwt.bridge.discovery", "true");
             return c;
         }
 
         private Map<String, String> authzConfig(Path routes) {
-            Map<String, String> c = common(authzPort);
-            c.put("greenshank.authz.issuers.bridge.issuer", issuer);
-            c.put("greenshank.authz.grpc.port", Integer.toString(authzGrpcPort));
+            Map<String, String> c = common(wiring.authzPort());
+            c.put("greenshank.authz.issuers.bridge.issuer", wiring.issuer());
+            c.put("greenshank.authz.grpc.port", Integer.toString(wiring.authzGrpcPort()));
             // kubeflow: access tokens for the web UI; kubectl: the plugin's ID tokens (scenario 2).
             c.put("greenshank.authz.issuers.bridge.audiences", AUDIENCE + "," + KUBECTL_CLIENT);
             c.put("greenshank.policy.kubernetes.enabled", "true");
@@ -315,18 +200,6 @@ public final class Greenshank implements AutoCloseable {
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("keytool -importcert failed: " + out);
             }
-        }
-
-        private static SSLContext sslTrusting(Path store) throws Exception {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(store)) {
-                ks.load(in, "changeit".toCharArray());
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
         }
     }
 }

@@ -14,7 +14,6 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.greenshank.kubectl.testing.PluginInstall;
 import java.net.URI;
@@ -68,8 +67,8 @@ class GreenshankEndToEndTest {
     void startTheProduct() throws Exception {
         long t0 = System.nanoTime();
         g = Greenshank.start(Path.of("target/e2e").toAbsolutePath());
-        http = g.http();
-        sidecar = new Sidecar(g.authzGrpcPort, g.authzPort);
+        http = g.wiring.http();
+        sidecar = new Sidecar(g.wiring.authzGrpcPort(), g.wiring.authzPort());
         System.out.printf("e2e: product up in %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, g.services());
     }
 
@@ -89,7 +88,7 @@ class GreenshankEndToEndTest {
         String form = "grant_type=password&client_id=" + Greenshank.KUBECTL_CLIENT + "&scope=openid&username="
                 + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
                 + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        return http.send(HttpRequest.newBuilder(g.bridgeUrl("/token")).timeout(Duration.ofSeconds(10))
+        return http.send(HttpRequest.newBuilder(g.wiring.bridgeUrl("/token")).timeout(Duration.ofSeconds(10))
                 .header("content-type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -101,7 +100,7 @@ class GreenshankEndToEndTest {
     }
 
     HttpResponse<String> kfam(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(g.controllerUrl(path)).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder b = HttpRequest.newBuilder(g.wiring.controllerUrl(path)).timeout(Duration.ofSeconds(10))
                 .header("content-type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -119,8 +118,7 @@ class GreenshankEndToEndTest {
     }
 
     GenericKubernetesResource authorizationPolicy(String name) {
-        return g.kube.genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy")
-                .inNamespace("alice").withName(name).get();
+        return ProfileAssertions.authorizationPolicy(g.wiring.kube(), "alice", name);
     }
 
     /** What the sidecar does once authz-service's policy informer has caught up with the API server (bounded). */
@@ -143,7 +141,7 @@ class GreenshankEndToEndTest {
         bobToken = accessToken("bob", ScenarioDirectory.BOB_PASSWORD);
 
         JWTClaimsSet claims = SignedJWT.parse(aliceToken).getJWTClaimsSet();
-        assertThat(claims.getIssuer()).isEqualTo(g.issuer);
+        assertThat(claims.getIssuer()).isEqualTo(g.wiring.issuer());
         assertThat(claims.getAudience()).contains(Greenshank.AUDIENCE);
         assertThat(claims.getStringClaim("email")).isEqualTo(ALICE);
         assertThat(claims.getStringListClaim("groups")).containsExactlyInAnyOrder("ml-engineers", "data-science");
@@ -154,7 +152,7 @@ class GreenshankEndToEndTest {
     @Test
     @Order(2)
     void beforeAliceHasAProfileTheSharingApiKnowsNothingOfHerNamespace() throws Exception {
-        assertThat(g.kube.namespaces().withName("alice").get()).isNull();
+        assertThat(g.wiring.kube().namespaces().withName("alice").get()).isNull();
         HttpResponse<String> r = kfam("POST", "/kfam/v1/bindings", aliceToken, binding(BOB, "kubeflow-edit"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
     }
@@ -169,31 +167,7 @@ class GreenshankEndToEndTest {
         HttpResponse<String> created = kfam("POST", "/kfam/v1/profiles", aliceToken, profile);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
 
-        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            GenericKubernetesResource p = g.kube.genericKubernetesResources("kubeflow.org/v1", "Profile")
-                    .withName("alice").get();
-            JsonNode status = JSON.valueToTree(p.getAdditionalProperties().get("status"));
-            assertThat(status.at("/conditions/0/type").asText()).isEqualTo("Ready");
-            assertThat(status.at("/conditions/0/status").asText()).isEqualTo("True");
-        });
-        Namespace ns = g.kube.namespaces().withName("alice").get();
-        assertThat(ns.getMetadata().getAnnotations()).containsEntry("owner", ALICE);
-        assertThat(ns.getMetadata().getLabels()).containsEntry("istio-injection", "enabled");
-        assertThat(ns.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("Profile/alice"));
-
-        RoleBinding admin = g.kube.rbac().roleBindings().inNamespace("alice").withName("namespaceAdmin").get();
-        assertThat(admin.getRoleRef().getName()).isEqualTo("kubeflow-admin");
-        assertThat(admin.getSubjects()).singleElement()
-                .satisfies(s -> assertThat(s.getKind() + ":" + s.getName()).isEqualTo("User:" + ALICE));
-
-        JsonNode spec = JSON.valueToTree(authorizationPolicy("ns-owner-access-istio").getAdditionalProperties()
-                .get("spec"));
-        JsonNode ownerRule = spec.at("/rules/0");
-        assertThat(ownerRule.at("/from/0/source/principals/0").asText())
-                .isEqualTo("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account");
-        assertThat(ownerRule.at("/when/0/key").asText()).isEqualTo("request.headers[kubeflow-userid]");
-        assertThat(ownerRule.at("/when/0/values").toString()).isEqualTo("[\"" + ALICE + "\"]");
+        ProfileAssertions.reconciled(g.wiring.kube(), "alice", ALICE, CONVERGE);
     }
 
     @Test
@@ -234,7 +208,7 @@ class GreenshankEndToEndTest {
         HttpResponse<String> r = kfam("POST", "/kfam/v1/bindings", aliceToken, binding(BOB, "kubeflow-edit"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
 
-        List<RoleBinding> bobs = g.kube.rbac().roleBindings().inNamespace("alice").list().getItems().stream()
+        List<RoleBinding> bobs = g.wiring.kube().rbac().roleBindings().inNamespace("alice").list().getItems().stream()
                 .filter(b -> b.getSubjects().stream().anyMatch(s -> s.getName().equals(BOB))).toList();
         assertThat(bobs).singleElement().satisfies(b -> {
             assertThat(b.getRoleRef().getName()).isEqualTo("kubeflow-edit");
@@ -259,9 +233,9 @@ class GreenshankEndToEndTest {
     void aliceRemovesBobAndBobIsDeniedAgain() throws Exception {
         HttpResponse<String> r = kfam("DELETE", "/kfam/v1/bindings", aliceToken, binding(BOB, "kubeflow-edit"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(g.kube.rbac().roleBindings().inNamespace("alice").list().getItems())
+        assertThat(g.wiring.kube().rbac().roleBindings().inNamespace("alice").list().getItems())
                 .noneMatch(b -> b.getSubjects().stream().anyMatch(s -> s.getName().equals(BOB)));
-        assertThat(g.kube.genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy")
+        assertThat(g.wiring.kube().genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy")
                 .inNamespace("alice").list().getItems()).extracting(p -> p.getMetadata().getName())
                 .containsExactly("ns-owner-access-istio");
 
@@ -275,7 +249,7 @@ class GreenshankEndToEndTest {
     @Order(8)
     void forgedAndMissingTokensAreUnauthenticatedEverywhere() throws Exception {
         JsonNode discovery = JSON.readTree(http.send(HttpRequest.newBuilder(
-                g.bridgeUrl("/.well-known/openid-configuration")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                g.wiring.bridgeUrl("/.well-known/openid-configuration")).build(), HttpResponse.BodyHandlers.ofString()).body());
         JWKSet published = JWKSet.parse(http.send(HttpRequest.newBuilder(URI.create(discovery.get("jwks_uri").asText()))
                 .build(), HttpResponse.BodyHandlers.ofString()).body());
         String realKid = SignedJWT.parse(aliceToken).getHeader().getKeyID();
@@ -305,19 +279,19 @@ class GreenshankEndToEndTest {
     @Order(9)
     void kerberosAliceGetsATokenThroughTheKubectlPluginAndTheSidecarLetsHerIn() throws Exception {
         Path ccache = g.kdc.kinit("alice", ScenarioDirectory.ALICE_PASSWORD + "-krb");
-        PluginInstall plugin = PluginInstall.into(g.work.resolve("plugin-bin"));
+        PluginInstall plugin = PluginInstall.into(g.wiring.work().resolve("plugin-bin"));
         Map<String, String> env = new HashMap<>(g.kdc.env(ccache));
-        env.put("GREENSHANK_CACHE_DIR", g.work.resolve("plugin-cache").toString());
+        env.put("GREENSHANK_CACHE_DIR", g.wiring.work().resolve("plugin-cache").toString());
         env.put("KUBERNETES_EXEC_INFO", "{\"apiVersion\":\"client.authentication.k8s.io/v1\","
                 + "\"kind\":\"ExecCredential\",\"spec\":{\"interactive\":false}}");
-        PluginInstall.Result run = plugin.run(List.of("get-token", "--issuer", g.issuer,
-                "--certificate-authority", g.tls.caPem().toString()), env);
+        PluginInstall.Result run = plugin.run(List.of("get-token", "--issuer", g.wiring.issuer(),
+                "--certificate-authority", g.wiring.tls().caPem().toString()), env);
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         JsonNode credential = JSON.readTree(run.stdout());
         assertThat(credential.get("apiVersion").asText()).isEqualTo("client.authentication.k8s.io/v1");
         String token = credential.at("/status/token").asText();
         JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
-        assertThat(claims.getIssuer()).isEqualTo(g.issuer);
+        assertThat(claims.getIssuer()).isEqualTo(g.wiring.issuer());
         assertThat(claims.getStringListClaim("amr")).containsExactly("kerberos");
         assertThat(claims.getStringClaim("email")).isEqualTo(ALICE);
 
@@ -329,7 +303,7 @@ class GreenshankEndToEndTest {
     @Test
     @Order(10)
     void withTheDirectoryDownLoginsFailClosedWhileIssuedTokensKeepWorking() throws Exception {
-        g.slapd.close();
+        g.wiring.slapd().close();
         HttpResponse<String> r = passwordGrant("alice", ScenarioDirectory.ALICE_PASSWORD);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
         assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("temporarily_unavailable");
@@ -344,13 +318,13 @@ class GreenshankEndToEndTest {
     @Test
     @Order(11)
     void theServicesCountedWhatHappened() throws Exception {
-        String authz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.authzPort + "/q/metrics"))
+        String authz = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.wiring.authzPort() + "/q/metrics"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(authz)
                 .containsPattern("greenshank_authz_decisions_total\\{outcome=\"[a-z_]+\",reason=\"policy_no_match\"} [1-9]")
                 .containsPattern("greenshank_authz_decisions_total\\{outcome=\"[a-z_]+\",reason=\"signature_invalid\"} [1-9]")
                 .containsPattern("greenshank_authz_decisions_total\\{outcome=\"[a-z_]+\",reason=\"no_credentials\"} [1-9]");
-        String controller = http.send(HttpRequest.newBuilder(g.controllerUrl("/q/metrics")).build(),
+        String controller = http.send(HttpRequest.newBuilder(g.wiring.controllerUrl("/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(controller).containsPattern("greenshank_profiles_reconciles_total\\{outcome=\"ready\"} [1-9]");
     }

@@ -70,7 +70,7 @@ class SoakTest {
     void theWiredProductHoldsHalfItsPeakWithoutErrorsOrGrowth() throws Exception {
         Path work = Path.of("target/soak").toAbsolutePath();
         try (Greenshank g = Greenshank.start(work, Path.of("target/soak-logs").toAbsolutePath());
-             Sidecar sidecar = new Sidecar(g.authzGrpcPort, g.authzPort)) {
+             Sidecar sidecar = new Sidecar(g.wiring.authzGrpcPort(), g.wiring.authzPort())) {
             SoakWorkload workload = readyWorkload(g, sidecar);
             LoadDriver driver = new LoadDriver(workload, WORKERS);
 
@@ -131,8 +131,8 @@ class SoakTest {
     private SoakWorkload readyWorkload(Greenshank g, Sidecar sidecar) throws Exception {
         SoakWorkload workload = new SoakWorkload(g, sidecar);
         String alice = workload.aliceToken();
-        HttpClient http = g.http();
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(g.controllerUrl("/kfam/v1/profiles"))
+        HttpClient http = g.wiring.http();
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(g.wiring.controllerUrl("/kfam/v1/profiles"))
                 .header("content-type", "application/json").header("authorization", "Bearer " + alice)
                 .POST(HttpRequest.BodyPublishers.ofString("""
                         {"apiVersion":"kubeflow.org/v1","kind":"Profile","metadata":{"name":"alice"},

@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,7 +83,7 @@ final class SoakWorkload {
 
     SoakWorkload(Greenshank g, Sidecar sidecar) throws Exception {
         this.g = g;
-        this.http = g.http();
+        this.http = g.wiring.http();
         this.sidecar = sidecar;
         List<Kind> slots = new ArrayList<>();
         for (Kind k : Kind.values()) {
@@ -196,7 +197,7 @@ final class SoakWorkload {
     }
 
     private JsonNode token(String form) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(g.bridgeUrl("/token")).timeout(TIMEOUT)
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(g.wiring.bridgeUrl("/token")).timeout(TIMEOUT)
                 .header("content-type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         check(r.statusCode() == 200, "/token answered %d %s", r.statusCode(), r.body());
@@ -267,8 +268,8 @@ final class SoakWorkload {
                 HttpResponse<String> r = kfam("DELETE", "/kfam/v1/profiles/" + LAB, null);
                 check(r.statusCode() == 200, "deleting profile %s answered %d %s", LAB, r.statusCode(), r.body());
                 labExists = false;
-            } else if (g.kube.genericKubernetesResources("kubeflow.org/v1", "Profile").withName(LAB).get() != null
-                    || g.kube.namespaces().withName(LAB).get() != null) {
+            } else if (g.wiring.kube().genericKubernetesResources("kubeflow.org/v1", "Profile").withName(LAB).get() != null
+                    || g.wiring.kube().namespaces().withName(LAB).get() != null) {
                 writesDeferred.incrementAndGet();
                 kfamRead();
             } else {
@@ -289,19 +290,20 @@ final class SoakWorkload {
      * theirs, and the controller's caches would grow with the test's artifact, not the product's.
      */
     private void emptyDeletedNamespace() {
-        g.kube.rbac().roleBindings().inNamespace(LAB).list().getItems()
-                .forEach(o -> g.kube.rbac().roleBindings().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
-        g.kube.serviceAccounts().inNamespace(LAB).list().getItems()
-                .forEach(o -> g.kube.serviceAccounts().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
-        g.kube.resourceQuotas().inNamespace(LAB).list().getItems()
-                .forEach(o -> g.kube.resourceQuotas().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
-        var policies = g.kube.genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy");
+        KubernetesClient kube = g.wiring.kube();
+        kube.rbac().roleBindings().inNamespace(LAB).list().getItems()
+                .forEach(o -> kube.rbac().roleBindings().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
+        kube.serviceAccounts().inNamespace(LAB).list().getItems()
+                .forEach(o -> kube.serviceAccounts().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
+        kube.resourceQuotas().inNamespace(LAB).list().getItems()
+                .forEach(o -> kube.resourceQuotas().inNamespace(LAB).withName(o.getMetadata().getName()).delete());
+        var policies = kube.genericKubernetesResources("security.istio.io/v1beta1", "AuthorizationPolicy");
         policies.inNamespace(LAB).list().getItems()
                 .forEach(o -> policies.inNamespace(LAB).withName(o.getMetadata().getName()).delete());
     }
 
     private HttpResponse<String> kfam(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(g.controllerUrl(path)).timeout(TIMEOUT)
+        return http.send(HttpRequest.newBuilder(g.wiring.controllerUrl(path)).timeout(TIMEOUT)
                 .header("content-type", "application/json").header("authorization", "Bearer " + aliceToken.get())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
