@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Counts every store operation by kind and outcome in {@code greenshank_bridge_session_store_operations_total}:
  * {@code ok}, {@code absent} (get/delete found nothing), {@code conflict} (create/replace lost to another writer),
- * {@code unavailable} (the store did not answer).
+ * {@code unavailable} (the store did not answer). A {@code peek} (a read of a watch-fed copy, no I/O) is {@code ok} or
+ * {@code absent} (the caller asks the store).
  */
 public final class MeteredSessionStore<V> implements SessionStore<V> {
 
@@ -38,6 +39,14 @@ public final class MeteredSessionStore<V> implements SessionStore<V> {
     public Optional<Stored<V>> get(String key) throws SessionStoreUnavailableException {
         Optional<Stored<V>> s = counted("get", () -> store.get(key));
         count("get", s.isPresent() ? "ok" : "absent");
+        return s;
+    }
+
+    /** Counted as {@code peek}: {@code ok} answered from the copy, {@code absent} left to a {@link #get}. */
+    @Override
+    public Optional<Stored<V>> peek(String key) {
+        Optional<Stored<V>> s = store.peek(key);
+        count("peek", s.isPresent() ? "ok" : "absent");
         return s;
     }
 
