@@ -51,9 +51,12 @@ public class SessionStores {
      * As {@link #open}, and with the {@code kubernetes} store a watch keeps a copy of the kind's Secrets in this
      * process, so {@link SessionStore#peek} answers without a request (device-code polls). Costs the RBAC verb
      * {@code watch} on Secrets and one watch connection per replica; worth it only for a kind read far more often than
-     * it changes.
+     * it changes. With {@code sessions.watch=false} the same as {@link #open}.
      */
     public <V> SessionStore<V> openWatched(SessionKind<V> kind) {
+        if (!config.watch()) {
+            return open(kind);
+        }
         return metered(kind, switch (config.store()) {
             case "memory" -> new MemorySessionStore<>(kind);
             case "kubernetes" -> {

@@ -1,6 +1,7 @@
 package io.greenshank.bridge.session;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Instant;
@@ -37,7 +38,11 @@ public final class WatchedSecretSessionStore<V> implements SessionStore<V>, Auto
         this.informer = store.secrets().withLabels(store.ownLabels()).runnableInformer(0);
         informer.addEventHandler(new Copy());
         informer.exceptionHandler((started, t) -> {
-            LOG.warnf("watch on %s: %s (retrying; meanwhile every read asks the API server)", what, t.toString());
+            String why = t instanceof KubernetesClientException k && (k.getCode() == 401 || k.getCode() == 403)
+                    ? "the bridge's service account may not list/watch Secrets (apply the Role in "
+                    + "oidc-bridge/server/src/main/resources/kubernetes/oidc-bridge-rbac.yaml, or set "
+                    + "greenshank.bridge.sessions.watch=false)" : t.toString();
+            LOG.warnf("watch on %s: %s (retrying; meanwhile every poll asks the API server)", what, why);
             return true;
         });
         informer.start().whenComplete((ok, t) -> {
