@@ -45,7 +45,7 @@ class WatchedDeviceCodesTest {
     Replica b;
 
     /** One bridge replica: its codes and its watched store. */
-    record Replica(DeviceCodes codes, WatchedSecretSessionStore<DeviceCodes.Grant> watched) {
+    record Replica(DeviceCodes codes, WatchedSecretSessionStore<DeviceCodes.Grant> watched, SimpleMeterRegistry metrics) {
 
         /** As the token endpoint polls: on the event loop when the copy can answer, else on a worker. */
         DeviceCodes.Poll poll(String deviceCode) throws SessionStoreUnavailableException {
@@ -77,9 +77,10 @@ class WatchedDeviceCodesTest {
                 api.replicaClient(Duration.ofSeconds(2)), NS, DeviceCodes.KIND);
         WatchedSecretSessionStore<DeviceCodes.Grant> watched = new WatchedSecretSessionStore<>(secrets, NS,
                 DeviceCodes.KIND.name());
-        DeviceCodes codes = new DeviceCodes(new MeteredSessionStore<>(watched, DeviceCodes.KIND,
-                new SimpleMeterRegistry()), Duration.ofMinutes(10), Duration.ofSeconds(5), clock);
-        return new Replica(codes, watched);
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        DeviceCodes codes = new DeviceCodes(new MeteredSessionStore<>(watched, DeviceCodes.KIND, metrics),
+                Duration.ofMinutes(10), Duration.ofSeconds(5), clock);
+        return new Replica(codes, watched, metrics);
     }
 
     @AfterEach
@@ -111,6 +112,10 @@ class WatchedDeviceCodesTest {
                     .contains(new DeviceCodes.Pending());
         }
         assertThat(requestsSinceLastLook()).as("20 pending polls at two replicas").isEmpty();
+        for (Replica r : List.of(a, b)) {
+            assertThat(r.metrics().get(MeteredSessionStore.METRIC).tag("kind", "device-code")
+                    .tag("operation", "peek").tag("outcome", "ok").counter().count()).isEqualTo(10.0);
+        }
     }
 
     @Test
