@@ -4,9 +4,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -21,11 +18,11 @@ import org.jboss.logging.Logger;
  * {@link #peek} is empty and the caller asks the API server. A value the copy does hold may be older than the
  * store's by the watch's latency.
  */
-public final class WatchedSecretSessionStore<V> implements SessionStore<V>, AutoCloseable {
+public final class WatchedSecretSessionStore<V> extends ForwardingSessionStore<V> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WatchedSecretSessionStore.class);
 
-    private final SecretSessionStore<V> store;
+    private final SecretSessionStore<V> secrets;
     private final String what;
     private final SharedIndexInformer<Secret> informer;
     /** By key (the Secret's name without the kind's prefix), decoded once per change rather than once per read. */
@@ -33,7 +30,8 @@ public final class WatchedSecretSessionStore<V> implements SessionStore<V>, Auto
 
     /** Starts watching at once; until the first list completes {@link #peek} is always empty. */
     public WatchedSecretSessionStore(SecretSessionStore<V> store, String namespace, String kindName) {
-        this.store = store;
+        super(store);
+        this.secrets = store;
         this.what = kindName + " Secrets in namespace " + namespace;
         this.informer = store.secrets().withLabels(store.ownLabels()).runnableInformer(0);
         informer.addEventHandler(new Copy());
@@ -63,36 +61,6 @@ public final class WatchedSecretSessionStore<V> implements SessionStore<V>, Auto
     }
 
     @Override
-    public Optional<Stored<V>> get(String key) throws SessionStoreUnavailableException {
-        return store.get(key);
-    }
-
-    @Override
-    public boolean create(String key, V value) throws SessionStoreUnavailableException {
-        return store.create(key, value);
-    }
-
-    @Override
-    public boolean replace(String key, V value, String version) throws SessionStoreUnavailableException {
-        return store.replace(key, value, version);
-    }
-
-    @Override
-    public boolean delete(String key) throws SessionStoreUnavailableException {
-        return store.delete(key);
-    }
-
-    @Override
-    public List<Stored<V>> find(Map<String, String> criteria) throws SessionStoreUnavailableException {
-        return store.find(criteria);
-    }
-
-    @Override
-    public int sweep(Instant now) throws SessionStoreUnavailableException {
-        return store.sweep(now);
-    }
-
-    @Override
     public void close() {
         informer.close();
     }
@@ -110,13 +78,13 @@ public final class WatchedSecretSessionStore<V> implements SessionStore<V>, Auto
 
         @Override
         public void onDelete(Secret s, boolean finalStateUnknown) {
-            seen.remove(store.keyOf(s));
+            seen.remove(secrets.keyOf(s));
         }
 
         private void put(Secret s) {
-            String key = store.keyOf(s);
+            String key = secrets.keyOf(s);
             // An unreadable value is absent from the copy too: the API server then answers for it (fail closed).
-            store.decode(key, s).ifPresentOrElse(v -> seen.put(key, v), () -> seen.remove(key));
+            secrets.decode(key, s).ifPresentOrElse(v -> seen.put(key, v), () -> seen.remove(key));
         }
     }
 }
