@@ -13,6 +13,6 @@ public class DeviceBeans {
     @Produces
     @Singleton
     DeviceCodes deviceCodes(SessionStores stores, DeviceConfig cfg, Clock clock) {
-        return new DeviceCodes(stores.open(DeviceCodes.KIND), cfg.codeLifetime(), cfg.pollInterval(), clock);
+        return new DeviceCodes(stores.openWatched(DeviceCodes.KIND), cfg.codeLifetime(), cfg.pollInterval(), clock);
     }
 }

@@ -6,6 +6,7 @@ import io.greenshank.bridge.oidc.TokenGrant;
 import io.greenshank.bridge.oidc.TokenRequest;
 import io.greenshank.bridge.session.SessionStoreUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 
 /** RFC 8628 §3.4–3.5: the device polls the token endpoint with its device code. */
 @ApplicationScoped
@@ -24,21 +25,33 @@ public class DeviceCodeGrant implements TokenGrant {
         return GRANT_TYPE;
     }
 
-    /** A poll is one store read (and, rarely, a slow_down write): in process with the memory store. */
+    /**
+     * On the event loop: with the memory store every poll; with the kubernetes store a poll the watched copy answers
+     * (pending, expired, denied, another client's code). A redemption, a slow_down write or a code the copy has not
+     * seen goes to {@link #grant} on a worker, which reads the API server.
+     */
     @Override
-    public boolean decidesInProcess() {
-        return codes.pollsInProcess();
+    public Optional<GrantResult> decideInProcess(TokenRequest request) throws OAuthException {
+        String deviceCode = request.requireParam("device_code");
+        try {
+            Optional<DeviceCodes.Poll> poll = codes.pollInProcess(deviceCode, request.client().id());
+            return poll.isEmpty() ? Optional.empty() : Optional.of(answer(poll.get()));
+        } catch (SessionStoreUnavailableException e) {
+            throw OAuthException.sessionsUnavailable();
+        }
     }
 
     @Override
     public GrantResult grant(TokenRequest request) throws OAuthException {
         String deviceCode = request.requireParam("device_code");
-        DeviceCodes.Poll poll;
         try {
-            poll = codes.poll(deviceCode, request.client().id());
+            return answer(codes.poll(deviceCode, request.client().id()));
         } catch (SessionStoreUnavailableException e) {
             throw OAuthException.sessionsUnavailable();
         }
+    }
+
+    private static GrantResult answer(DeviceCodes.Poll poll) throws OAuthException {
         if (poll instanceof DeviceCodes.Approved a) {
             return GrantResult.of(a.user(), a.grant().scopes());
         }

@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Approval and denial are a compare-and-set on the pending value: of two decisions exactly one lands.</li>
  *   <li>An approved code is redeemed by deleting it: of two polls, here or at two replicas, only the one whose delete
  *   removed it gets tokens.</li>
- *   <li>A poll is one read. {@code slow_down} (RFC 8628 §3.5) is judged from the last poll this replica saw, so a
- *   poll costs no store write; the raised interval is written (rarely) so every replica applies it.</li>
+ *   <li>A poll is one read — of the watch-fed copy where the store keeps one ({@link #pollInProcess}), else of the
+ *   store. {@code slow_down} (RFC 8628 §3.5) is judged from the last poll this replica saw, so a poll costs no store
+ *   write; the raised interval is written (rarely) so every replica applies it.</li>
  *   <li>An expired code answers {@code expired_token} for {@link #EXPIRED_VISIBLE} more, then the sweep removes it.</li>
  * </ul>
  */
@@ -161,42 +162,82 @@ public final class DeviceCodes {
         return Decision.NOT_FOUND;
     }
 
-    /** A poll by {@code clientId} with {@code deviceCode}. */
+    /** A poll by {@code clientId} with {@code deviceCode}, read from the store: the answer of record. */
     public Poll poll(String deviceCode, String clientId) throws SessionStoreUnavailableException {
         String key = SessionKeys.sha256Hex(deviceCode);
         Optional<SessionStore.Stored<Grant>> stored = store.get(key);
-        if (stored.isEmpty() || !stored.get().value().clientId().equals(clientId)) {
+        if (stored.isEmpty()) {
             lastPolls.remove(key);
             return new Unknown();
         }
+        Optional<Poll> settled = settled(key, stored.get().value(), clientId, clock.instant());
+        if (settled.isPresent()) {
+            return settled.get();
+        }
         Grant g = stored.get().value();
         Instant now = clock.instant();
-        if (!now.isBefore(g.expiresAt())) {
-            lastPolls.remove(key);
-            return new Expired();
-        }
         Instant previous = lastPolls.put(key, now);
-        // A fifth of the interval early is network jitter, not a client ignoring the interval.
-        Duration allowed = Duration.ofSeconds(g.intervalSeconds()).multipliedBy(4).dividedBy(5);
-        if (g.status() == Status.PENDING && previous != null && previous.plus(allowed).isAfter(now)) {
+        if (g.status() == Status.PENDING && tooSoon(g, previous, now)) {
             Grant slower = g.slower();
             // Lost to another replica's write: that one raised it, or a decision landed; the next poll reads it.
             store.replace(key, slower, stored.get().version());
             return new SlowDown(slower.intervalSeconds());
         }
-        return switch (g.status()) {
-            case PENDING -> new Pending();
-            case DENIED -> new Denied();
-            case APPROVED -> {
-                lastPolls.remove(key);
-                yield store.delete(key) ? new Approved(g, g.user().orElseThrow()) : new Unknown();
-            }
-        };
+        if (g.status() == Status.PENDING) {
+            return new Pending();
+        }
+        lastPolls.remove(key);
+        return store.delete(key) ? new Approved(g, g.user().orElseThrow()) : new Unknown();
     }
 
-    /** Whether {@link #poll} answers without I/O (the memory store). */
-    public boolean pollsInProcess() {
-        return store.inProcess();
+    /**
+     * A poll answered without I/O, when that can be done: with the memory store always; with a watched store when
+     * its copy holds the code and the answer needs no write ({@code authorization_pending}, {@code expired_token},
+     * {@code access_denied}, another client's code). Empty when only {@link #poll} can answer: the copy has not
+     * seen the code (created at another replica a moment ago, or the watch is down), the code is approved (redeeming
+     * is a conditional delete), or the poll earns {@code slow_down} (the raised interval is written).
+     *
+     * <p>Why a copy that lags the store is safe: the code's client, expiry and a denial never change once written, so
+     * the copy answers those as the store would; an approval the copy has not seen yet is answered
+     * {@code authorization_pending} once more, and the client polls again; a code redeemed or swept meanwhile still
+     * reads as pending until the watch removes it, which grants nothing. Tokens come only from {@link #poll}.
+     */
+    public Optional<Poll> pollInProcess(String deviceCode, String clientId) throws SessionStoreUnavailableException {
+        if (store.inProcess()) {
+            return Optional.of(poll(deviceCode, clientId));
+        }
+        String key = SessionKeys.sha256Hex(deviceCode);
+        Optional<SessionStore.Stored<Grant>> seen = store.peek(key);
+        if (seen.isEmpty()) {
+            return Optional.empty();
+        }
+        Grant g = seen.get().value();
+        Instant now = clock.instant();
+        Optional<Poll> settled = settled(key, g, clientId, now);
+        if (settled.isPresent() || g.status() != Status.PENDING || tooSoon(g, lastPolls.get(key), now)) {
+            return settled;
+        }
+        lastPolls.put(key, now);
+        return Optional.of(new Pending());
+    }
+
+    /** The answers that follow from what never changes once written: the client, the expiry, a denial. */
+    private Optional<Poll> settled(String key, Grant g, String clientId, Instant now) {
+        if (!g.clientId().equals(clientId)) {
+            lastPolls.remove(key);
+            return Optional.of(new Unknown());
+        }
+        if (!now.isBefore(g.expiresAt())) {
+            lastPolls.remove(key);
+            return Optional.of(new Expired());
+        }
+        return g.status() == Status.DENIED ? Optional.of(new Denied()) : Optional.empty();
+    }
+
+    /** A fifth of the interval early is network jitter, not a client ignoring the interval. */
+    private static boolean tooSoon(Grant g, Instant previous, Instant now) {
+        Duration allowed = Duration.ofSeconds(g.intervalSeconds()).multipliedBy(4).dividedBy(5);
+        return previous != null && previous.plus(allowed).isAfter(now);
     }
 
     /** How many codes this replica is tracking polls for. */

@@ -86,7 +86,8 @@ public class TokenEndpoint {
 
     /**
      * On the event loop: the form, client authentication and the grant's lookup need no I/O, and neither does a grant
-     * that {@link TokenGrant#decidesInProcess decides in process} (a device poll with the memory store), so a refusal
+     * that {@link TokenGrant#decideInProcess decides in process} (a device poll with the memory store, or one the
+     * kubernetes store's watched copy answers), so a refusal
      * (authorization_pending, slow_down, a bad client) is answered here without waking a worker. Grants that call the
      * directory, the KDC or a shared store, and every minting, run on a worker, in any order.
      */
@@ -98,12 +99,12 @@ public class TokenEndpoint {
             grantType = params.getOrDefault("grant_type", "");
             Admitted admitted = admit(params, OAuthForm.headers(http), http);
             String type = grantType;
-            if (!admitted.grant().decidesInProcess()) {
+            Optional<GrantResult> decided = admitted.grant().decideInProcess(admitted.request());
+            if (decided.isEmpty()) {
                 onWorker(ctx, type, () -> issue(admitted.request(), admitted.grant().grant(admitted.request())));
                 return;
             }
-            GrantResult result = admitted.grant().grant(admitted.request());
-            onWorker(ctx, type, () -> issue(admitted.request(), result));
+            onWorker(ctx, type, () -> issue(admitted.request(), decided.get()));
         } catch (OAuthException e) {
             refused(ctx, grantType, e);
         } catch (RuntimeException e) {

@@ -30,10 +30,11 @@ public interface TokenGrant {
     GrantResult grant(TokenRequest request) throws OAuthException;
 
     /**
-     * Whether {@link #grant} decides without I/O or waiting (its store lives in this process), so the endpoint may
-     * call it on the event loop and hop to a worker only to mint; false, the default, runs it on a worker.
+     * The decision when it can be made without I/O or waiting (the grant's state is in this process, or in a
+     * watch-fed copy of it), so the endpoint may call this on the event loop and hop to a worker only to mint: the
+     * result, or the refusal thrown. Empty, the default, runs {@link #grant} on a worker.
      */
-    default boolean decidesInProcess() {
-        return false;
+    default Optional<GrantResult> decideInProcess(TokenRequest request) throws OAuthException {
+        return Optional.empty();
     }
 }

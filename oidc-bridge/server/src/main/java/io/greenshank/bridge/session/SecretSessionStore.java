@@ -96,8 +96,7 @@ public final class SecretSessionStore<V> implements SessionStore<V> {
         SecretList list = call("list", labels.toString(), () -> secrets().withLabels(labels).list());
         List<Stored<V>> found = new ArrayList<>();
         for (Secret s : list.getItems()) {
-            String name = s.getMetadata().getName();
-            String key = name.substring(secretName("").length());
+            String key = keyOf(s);
             // Label values are truncated hashes: confirm against the decoded value.
             decode(key, s).filter(st -> kind.index(st.value()).entrySet().containsAll(criteria.entrySet()))
                     .ifPresent(found::add);
@@ -143,7 +142,12 @@ public final class SecretSessionStore<V> implements SessionStore<V> {
                 .withData(Map.of(DATA_KEY, data)).build();
     }
 
-    private Optional<Stored<V>> decode(String key, Secret s) {
+    /** The key a Secret of this kind is named after: its name without {@link #secretName} prefix. */
+    String keyOf(Secret s) {
+        return s.getMetadata().getName().substring(secretName("").length());
+    }
+
+    Optional<Stored<V>> decode(String key, Secret s) {
         try {
             String json = new String(Base64.getDecoder().decode(s.getData().get(DATA_KEY)), StandardCharsets.UTF_8);
             return Optional.of(new Stored<>(key, kind.decode(json), s.getMetadata().getResourceVersion()));
@@ -155,7 +159,7 @@ public final class SecretSessionStore<V> implements SessionStore<V> {
         }
     }
 
-    private Map<String, String> ownLabels() {
+    Map<String, String> ownLabels() {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(APP_LABEL, APP);
         labels.put(KIND_LABEL, kind.name());
@@ -171,7 +175,7 @@ public final class SecretSessionStore<V> implements SessionStore<V> {
         return SessionKeys.sha256Hex(value).substring(0, 40);
     }
 
-    private NonNamespaceOperation<Secret, SecretList, Resource<Secret>> secrets() {
+    NonNamespaceOperation<Secret, SecretList, Resource<Secret>> secrets() {
         return client.secrets().inNamespace(namespace);
     }
 

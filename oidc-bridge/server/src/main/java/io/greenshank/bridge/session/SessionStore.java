@@ -37,6 +37,17 @@ public interface SessionStore<V> {
     int sweep(Instant now) throws SessionStoreUnavailableException;
 
     /**
+     * The value as a watch-fed copy in this process last saw it, without I/O or waiting: an event loop may call it.
+     * Empty whenever this process cannot vouch for a copy (it keeps none, has not finished its first list, its watch
+     * is down, or has not seen the key yet): then only {@link #get} can tell. A present answer may lag the store by
+     * the watch's latency, so a caller uses it only for answers that a newer state merely delays, and makes every
+     * state change a conditional write against the store.
+     */
+    default Optional<Stored<V>> peek(String key) {
+        return Optional.empty();
+    }
+
+    /**
      * Whether every operation completes in this process without I/O or waiting, so an event loop may call it; false
      * unless the store says otherwise (a shared store answers over the network).
      */

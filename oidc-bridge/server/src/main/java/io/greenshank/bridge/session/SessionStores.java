@@ -26,6 +26,7 @@ public class SessionStores {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final List<SessionStore<?>> opened = new CopyOnWriteArrayList<>();
+    private final List<WatchedSecretSessionStore<?>> watched = new CopyOnWriteArrayList<>();
     private KubernetesClient client;
     private String namespace;
     private ScheduledExecutorService timer;
@@ -39,12 +40,41 @@ public class SessionStores {
     }
 
     public <V> SessionStore<V> open(SessionKind<V> kind) {
-        SessionStore<V> store = switch (config.store()) {
+        return metered(kind, switch (config.store()) {
             case "memory" -> new MemorySessionStore<>(kind);
             case "kubernetes" -> new SecretSessionStore<>(kubernetesClient(), namespace, kind);
-            default -> throw new IllegalArgumentException(
-                    "greenshank.bridge.sessions.store must be memory or kubernetes, not " + config.store());
-        };
+            default -> throw unknownStore();
+        });
+    }
+
+    /**
+     * As {@link #open}, and with the {@code kubernetes} store a watch keeps a copy of the kind's Secrets in this
+     * process, so {@link SessionStore#peek} answers without a request (device-code polls). Costs the RBAC verb
+     * {@code watch} on Secrets and one watch connection per replica; worth it only for a kind read far more often than
+     * it changes. With {@code sessions.watch=false} the same as {@link #open}.
+     */
+    public <V> SessionStore<V> openWatched(SessionKind<V> kind) {
+        if (!config.watch()) {
+            return open(kind);
+        }
+        return metered(kind, switch (config.store()) {
+            case "memory" -> new MemorySessionStore<>(kind);
+            case "kubernetes" -> {
+                WatchedSecretSessionStore<V> w = new WatchedSecretSessionStore<>(
+                        new SecretSessionStore<>(kubernetesClient(), namespace, kind), namespace, kind.name());
+                watched.add(w);
+                yield w;
+            }
+            default -> throw unknownStore();
+        });
+    }
+
+    private IllegalArgumentException unknownStore() {
+        return new IllegalArgumentException(
+                "greenshank.bridge.sessions.store must be memory or kubernetes, not " + config.store());
+    }
+
+    private <V> SessionStore<V> metered(SessionKind<V> kind, SessionStore<V> store) {
         SessionStore<V> metered = new MeteredSessionStore<>(store, kind, metrics);
         opened.add(metered);
         return metered;
@@ -94,6 +124,7 @@ public class SessionStores {
         if (timer != null) {
             timer.shutdownNow();
         }
+        watched.forEach(WatchedSecretSessionStore::close);
         if (client != null) {
             client.close();
         }

@@ -27,6 +27,13 @@ public interface SessionsConfig {
     @WithDefault("50")
     int maxFamiliesPerUser();
 
+    /**
+     * With the {@code kubernetes} store: whether each replica watches the device-code Secrets and answers pending
+     * polls from that copy (needs the RBAC verb {@code watch} on Secrets). {@code false}: every poll is a GET.
+     */
+    @WithDefault("true")
+    boolean watch();
+
     /** How often each replica deletes expired families and codes. */
     @WithDefault("PT5M")
     Duration sweepInterval();

@@ -1,19 +1,15 @@
 package io.greenshank.bridge.session;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A store whose writes fail while {@code down} is set: the API server refusing writes. Reads still answer. */
-final class FailingStore<V> implements SessionStore<V> {
+final class FailingStore<V> extends ForwardingSessionStore<V> {
 
-    private final SessionStore<V> store;
     private final AtomicBoolean down;
 
     FailingStore(SessionStore<V> store, AtomicBoolean down) {
-        this.store = store;
+        super(store);
         this.down = down;
     }
 
@@ -21,11 +17,6 @@ final class FailingStore<V> implements SessionStore<V> {
         if (down.get()) {
             throw new SessionStoreUnavailableException("test: writes refused", null);
         }
-    }
-
-    @Override
-    public Optional<Stored<V>> get(String key) throws SessionStoreUnavailableException {
-        return store.get(key);
     }
 
     @Override
@@ -44,11 +35,6 @@ final class FailingStore<V> implements SessionStore<V> {
     public boolean delete(String key) throws SessionStoreUnavailableException {
         failIfDown();
         return store.delete(key);
-    }
-
-    @Override
-    public List<Stored<V>> find(Map<String, String> criteria) throws SessionStoreUnavailableException {
-        return store.find(criteria);
     }
 
     @Override
