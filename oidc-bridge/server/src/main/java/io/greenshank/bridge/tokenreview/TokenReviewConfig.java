@@ -64,6 +64,13 @@ public interface TokenReviewConfig {
     @WithDefault("10000")
     int cacheMaxEntries();
 
+    /**
+     * Offer HTTP/2 ({@code h2}) beside HTTP/1.1 in the TLS handshake (ALPN). kube-apiserver's webhook client offers
+     * {@code h2} unless its {@code DISABLE_HTTP2} is set, and then multiplexes its reviews on one connection.
+     */
+    @WithDefault("true")
+    boolean http2();
+
     /** Largest request body read; a TokenReview with a bridge token is about 2 KiB. */
     @WithDefault("65536")
     int maxRequestBytes();

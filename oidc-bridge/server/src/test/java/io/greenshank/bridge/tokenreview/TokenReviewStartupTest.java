@@ -25,7 +25,7 @@ class TokenReviewStartupTest {
     record Cfg(boolean enabled, String host, int port, String path, Optional<String> certificateFile,
                Optional<String> keyFile, Optional<String> clientCaFile, Optional<List<String>> clientNames,
                List<String> audiences, Optional<String> usernamePrefix, Optional<String> groupsPrefix,
-               int cacheMaxEntries, int maxRequestBytes) implements TokenReviewConfig {
+               int cacheMaxEntries, int maxRequestBytes, boolean http2) implements TokenReviewConfig {
     }
 
     static WebhookPki pki;
@@ -46,7 +46,7 @@ class TokenReviewStartupTest {
     static Cfg config(boolean enabled, Optional<String> cert, Optional<String> key, Optional<String> ca,
                       Optional<List<String>> clientNames) {
         return new Cfg(enabled, "127.0.0.1", 0, "/tokenreview", cert, key, ca, clientNames, List.of("kubectl"),
-                Optional.empty(), Optional.empty(), 10_000, 65536);
+                Optional.empty(), Optional.empty(), 10_000, 65536, true);
     }
 
     static TokenReviewServer server(Cfg cfg, Optional<String> issuer, Vertx vertx) {
@@ -138,13 +138,17 @@ class TokenReviewStartupTest {
                 TokenReviewServer s = server(config(true, cert(), key(), ca(), Optional.of(c.getKey())), ISSUER, vertx);
                 s.start(null);
                 Path kubeconfig = kubeconfig(pki, s.port(), "startup-webhook.yaml");
-                KubeApiServerWebhookModel api = new KubeApiServerWebhookModel(kubeconfig, "v1", List.of("api"));
-                KubeApiServerWebhookModel.HttpResult r = api.post(api.requestBody("not-a-jwt", List.of()));
-                assertThat(r.status()).as(c.getKey().toString()).isEqualTo(c.getValue());
-                KubeApiServerWebhookModel.Outcome o = api.authenticateToken("not-a-jwt", List.of());
-                assertThat(o.authenticated()).isFalse();
-                assertThat(o.error().orElseThrow()).isEqualTo(c.getValue() == 200 ? Refusal.MALFORMED_TOKEN.error()
-                        : "status 403");
+                // over h2 (the API server's default) and over HTTP/1.1 (its DISABLE_HTTP2): the same answer
+                for (KubeApiServerWebhookModel api : List.of(
+                        new KubeApiServerWebhookModel(kubeconfig, "v1", List.of("api")),
+                        KubeApiServerWebhookModel.http1Only(kubeconfig, "v1", List.of("api")))) {
+                    KubeApiServerWebhookModel.HttpResult r = api.post(api.requestBody("not-a-jwt", List.of()));
+                    assertThat(r.status()).as(c.getKey() + " " + r.protocol()).isEqualTo(c.getValue());
+                    KubeApiServerWebhookModel.Outcome o = api.authenticateToken("not-a-jwt", List.of());
+                    assertThat(o.authenticated()).isFalse();
+                    assertThat(o.error().orElseThrow()).isEqualTo(c.getValue() == 200
+                            ? Refusal.MALFORMED_TOKEN.error() : "status 403");
+                }
                 s.stop(null);
             }
         } finally {
