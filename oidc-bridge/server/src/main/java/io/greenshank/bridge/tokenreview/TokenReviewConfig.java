@@ -65,10 +65,12 @@ public interface TokenReviewConfig {
     int cacheMaxEntries();
 
     /**
-     * Offer HTTP/2 ({@code h2}) beside HTTP/1.1 in the TLS handshake (ALPN). kube-apiserver's webhook client offers
-     * {@code h2} unless its {@code DISABLE_HTTP2} is set, and then multiplexes its reviews on one connection.
+     * Offer HTTP/2 ({@code h2}) beside HTTP/1.1 in the TLS handshake (ALPN). kube-apiserver's webhook client takes
+     * {@code h2} when offered and multiplexes its reviews on one connection, so on one event loop; measured, the
+     * bridge spends more CPU per review over h2 than over kept-alive HTTP/1.1 connections (docs/benchmarks.md), hence
+     * off by default.
      */
-    @WithDefault("true")
+    @WithDefault("false")
     boolean http2();
 
     /** Largest request body read; a TokenReview with a bridge token is about 2 KiB. */

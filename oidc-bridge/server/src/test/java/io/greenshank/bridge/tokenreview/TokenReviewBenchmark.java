@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +70,9 @@ class TokenReviewBenchmark {
     static final Duration JIT_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.jitWarmup", 20));
 
     /** Twice the cache's default bound: cycled in order, none is still cached when its turn comes again. */
+    /** Only the loads whose name contains this (e.g. {@code -Dbench.only=HTTP/1.1}, for a profile of one). */
+    static final String ONLY = System.getProperty("bench.only", "");
+
     static final int DISTINCT_TOKENS = Integer.getInteger("bench.distinctTokens", 20_000);
 
     @Inject
@@ -119,15 +123,21 @@ class TokenReviewBenchmark {
             for (IssuanceBenchmark.Op op : List.of(inProcess, http1, http1Mix, http2, http2Mix)) {
                 assertThat(op.run()).isTrue();
             }
+            String distinct = mixBodies.size() + " distinct tokens cycled (every review misses the cache)";
+            Map<String, IssuanceBenchmark.Op> loads = new LinkedHashMap<>();
+            loads.put("HTTP/1.1, one token repeated (the cache's case)", http1);
+            loads.put("HTTP/1.1, " + distinct, http1Mix);
+            loads.put("h2, one token repeated (the cache's case)", http2);
+            loads.put("h2, " + distinct, http2Mix);
+            loads.keySet().removeIf(name -> !name.contains(ONLY));
             long connectionsBefore = server.connectionsAccepted();
-            for (IssuanceBenchmark.Op op : List.of(http1, http1Mix, http2, http2Mix, inProcess)) {
+            for (IssuanceBenchmark.Op op : loads.values()) {
                 Load.run(op, JIT_WARMUP);
             }
-            String distinct = mixBodies.size() + " distinct tokens cycled (every review misses the cache)";
-            compare("HTTP/1.1, one token repeated (the cache's case)", http1, inProcess);
-            compare("HTTP/1.1, " + distinct, http1Mix, inProcess);
-            compare("h2, one token repeated (the cache's case)", http2, inProcess);
-            compare("h2, " + distinct, http2Mix, inProcess);
+            Load.run(inProcess, JIT_WARMUP);
+            for (var load : loads.entrySet()) {
+                compare(load.getKey(), load.getValue(), inProcess);
+            }
             report("verified tokens cached at the end: " + server.cachedTokens());
             // Keep-alive held: a connection per HTTP/1.1 load thread, one for h2, none per review.
             long opened = server.connectionsAccepted() - connectionsBefore;

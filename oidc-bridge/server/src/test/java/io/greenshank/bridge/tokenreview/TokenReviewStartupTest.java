@@ -8,6 +8,7 @@ import io.greenshank.bridge.keys.MemoryKeyRingStore;
 import io.greenshank.bridge.oidc.Issuer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,8 +46,13 @@ class TokenReviewStartupTest {
 
     static Cfg config(boolean enabled, Optional<String> cert, Optional<String> key, Optional<String> ca,
                       Optional<List<String>> clientNames) {
+        return config(enabled, cert, key, ca, clientNames, true);
+    }
+
+    static Cfg config(boolean enabled, Optional<String> cert, Optional<String> key, Optional<String> ca,
+                      Optional<List<String>> clientNames, boolean http2) {
         return new Cfg(enabled, "127.0.0.1", 0, "/tokenreview", cert, key, ca, clientNames, List.of("kubectl"),
-                Optional.empty(), Optional.empty(), 10_000, 65536, true);
+                Optional.empty(), Optional.empty(), 10_000, 65536, http2);
     }
 
     static TokenReviewServer server(Cfg cfg, Optional<String> issuer, Vertx vertx) {
@@ -149,6 +155,28 @@ class TokenReviewStartupTest {
                     assertThat(o.error().orElseThrow()).isEqualTo(c.getValue() == 200
                             ? Refusal.MALFORMED_TOKEN.error() : "status 403");
                 }
+                s.stop(null);
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
+
+    @Test
+    void h2IsOfferedOnlyWhenConfigured() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            for (boolean http2 : List.of(false, true)) {
+                TokenReviewServer s = server(config(true, cert(), key(), ca(), Optional.empty(), http2), ISSUER, vertx);
+                s.start(null);
+                // the model offers h2 and HTTP/1.1, as client-go does: the port's ALPN decides
+                KubeApiServerWebhookModel api = new KubeApiServerWebhookModel(
+                        kubeconfig(pki, s.port(), "alpn-webhook.yaml"), "v1", List.of("api"));
+                KubeApiServerWebhookModel.HttpResult r = api.post(api.requestBody("not-a-jwt", List.of()));
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.review().path("status").path("error").asText()).isEqualTo(Refusal.MALFORMED_TOKEN.error());
+                assertThat(r.protocol()).as("http2=" + http2)
+                        .contains(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
                 s.stop(null);
             }
         } finally {
