@@ -32,10 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -57,10 +57,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * TokenReview answers per second over HTTPS (client certificate, keep-alive) ÷ the same review in process (the
- * bridge's own check of the token against its published keys: parse, signature, claims, mapping; no cache). Two
- * loads over HTTPS against that one floor: a single token asked about again and again (what the verified-token cache
- * serves), and a mix of more distinct tokens than the cache holds, cycled, so that every review misses it. Excluded
- * from {@code verify}; run as docs/benchmarks.md says.
+ * bridge's own check of the token against its published keys: parse, signature, claims, mapping; no cache), with the
+ * CPU per review of the whole process and of the bridge's own threads beside it. Four loads against that one floor:
+ * HTTP/1.1 and h2, each with a single token asked about again and again (what the verified-token cache serves) and
+ * with more distinct tokens than the cache holds, cycled, so that every review misses it. Excluded from
+ * {@code verify}; run as docs/benchmarks.md says.
  */
 @QuarkusTest
 @TestProfile(TokenReviewProfile.class)
@@ -69,10 +70,10 @@ class TokenReviewBenchmark {
 
     static final Duration JIT_WARMUP = Duration.ofSeconds(Integer.getInteger("bench.jitWarmup", 20));
 
-    /** Twice the cache's default bound: cycled in order, none is still cached when its turn comes again. */
     /** Only the loads whose name contains this (e.g. {@code -Dbench.only=HTTP/1.1}, for a profile of one). */
     static final String ONLY = System.getProperty("bench.only", "");
 
+    /** Twice the cache's default bound: cycled in order, none is still cached when its turn comes again. */
     static final int DISTINCT_TOKENS = Integer.getInteger("bench.distinctTokens", 20_000);
 
     @Inject
