@@ -138,8 +138,7 @@ class TokenReviewStartupTest {
 
     @Test
     void clientNamesLimitWhichCertificatesOfTheCaMayAsk() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
+        onVertx(vertx -> {
             for (var c : List.of(Map.entry(List.of("kube-apiserver"), 200), Map.entry(List.of("someone-else"), 403))) {
                 TokenReviewServer s = server(config(true, cert(), key(), ca(), Optional.of(c.getKey())), ISSUER, vertx);
                 s.start(null);
@@ -157,15 +156,12 @@ class TokenReviewStartupTest {
                 }
                 s.stop(null);
             }
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get();
-        }
+        });
     }
 
     @Test
     void h2IsOfferedOnlyWhenConfigured() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
+        onVertx(vertx -> {
             for (boolean http2 : List.of(false, true)) {
                 TokenReviewServer s = server(config(true, cert(), key(), ca(), Optional.empty(), http2), ISSUER, vertx);
                 s.start(null);
@@ -179,20 +175,29 @@ class TokenReviewStartupTest {
                         .contains(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
                 s.stop(null);
             }
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get();
-        }
+        });
     }
 
     @Test
     void fullyConfiguredItListens() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
+        onVertx(vertx -> {
             TokenReviewServer s = server(config(true, cert(), key(), ca()), ISSUER, vertx);
             s.start(null);
             assertThat(s.port()).isPositive();
             assertThat(s.reviewer()).isNotNull();
             s.stop(null);
+        });
+    }
+
+    interface VertxWork {
+        void run(Vertx vertx) throws Exception;
+    }
+
+    /** Runs {@code work} on a Vert.x of its own, closed afterwards. */
+    static void onVertx(VertxWork work) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            work.run(vertx);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
