@@ -64,6 +64,15 @@ public interface TokenReviewConfig {
     @WithDefault("10000")
     int cacheMaxEntries();
 
+    /**
+     * Offer HTTP/2 ({@code h2}) beside HTTP/1.1 in the TLS handshake (ALPN). kube-apiserver's webhook client takes
+     * {@code h2} when offered and multiplexes its reviews on one connection, so on one event loop; measured, the
+     * bridge spends more CPU per review over h2 than over kept-alive HTTP/1.1 connections (docs/benchmarks.md), hence
+     * off by default.
+     */
+    @WithDefault("false")
+    boolean http2();
+
     /** Largest request body read; a TokenReview with a bridge token is about 2 KiB. */
     @WithDefault("65536")
     int maxRequestBytes();

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -112,6 +113,10 @@ public class TokenReviewServer {
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert).setKeyPath(key))
                 .setTrustOptions(new PemTrustOptions().addCertPath(ca))
                 .setIdleTimeout(5).setIdleTimeoutUnit(TimeUnit.MINUTES);
+        if (config.http2()) {
+            // ALPN: h2 for a client that offers it (kube-apiserver does), HTTP/1.1 for one that does not
+            options.setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+        }
         int instances = config.port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < instances; i++) {
             HttpServer server = vertx.createHttpServer(options).requestHandler(this::handle)
@@ -119,8 +124,9 @@ public class TokenReviewServer {
             port = server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
             servers.add(server);
         }
-        LOG.infof("TokenReview webhook on https://%s:%d%s (client certificates from %s; issuer %s; cluster audiences %s)",
-                config.host(), port, config.path(), ca, iss, config.audiences());
+        LOG.infof("TokenReview webhook on https://%s:%d%s (%s; client certificates from %s; issuer %s; cluster"
+                + " audiences %s)", config.host(), port, config.path(), config.http2() ? "h2 and HTTP/1.1" : "HTTP/1.1",
+                ca, iss, config.audiences());
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -44,10 +44,15 @@ import javax.net.ssl.TrustManagerFactory;
  * <li>k8s.io/client-go/rest (request.go {@code Request.Do}, {@code transformResponse}: any status outside 2xx is an
  *     error; {@code Content-Type: application/json} and {@code Accept: application/json, *}{@code /*}),
  *     client-go/transport (the TLS client certificate and CA from the kubeconfig) and client-go/tools/clientcmd
- *     ({@code ResolvePaths}: file paths relative to the kubeconfig's directory; {@code *-data} fields base64 PEM).</li>
+ *     ({@code ResolvePaths}: file paths relative to the kubeconfig's directory; {@code *-data} fields base64 PEM);</li>
+ * <li>the protocol: client-go builds the webhook's transport with {@code utilnet.SetTransportDefaults}
+ *     (k8s.io/client-go/transport/cache.go, {@code tlsTransportCache.get}), which, unless {@code DISABLE_HTTP2} is
+ *     set, puts {@code h2} before {@code http/1.1} in the TLS config's {@code NextProtos}
+ *     (k8s.io/apimachinery/pkg/util/net/http.go, {@code configureHTTP2Transport}): HTTP/2 where the webhook offers
+ *     it in ALPN, HTTP/1.1 otherwise. The JDK client offers the same two; {@link #http1Only} models
+ *     {@code DISABLE_HTTP2}.</li>
  * </ul>
- * Not modelled: the token cache in front of it (k8s.io/apiserver/pkg/authentication/token/cache), HTTP/2 (the
- * webhook port offers no ALPN, so Go's client speaks HTTP/1.1 to it, as here), egress selection.
+ * Not modelled: the token cache in front of it (k8s.io/apiserver/pkg/authentication/token/cache), egress selection.
  */
 final class KubeApiServerWebhookModel {
 
@@ -58,7 +63,7 @@ final class KubeApiServerWebhookModel {
 
     /** What the API server concludes: {@code (response, ok, err)} of {@code AuthenticateToken}. */
     record Outcome(boolean authenticated, Optional<UserInfo> user, List<String> audiences, Optional<String> error,
-                   int attempts, int lastStatus) {
+                   int attempts, int lastStatus, Optional<HttpClient.Version> protocol) {
     }
 
     /** {@code user.DefaultInfo}. */
@@ -78,6 +83,17 @@ final class KubeApiServerWebhookModel {
      * @param implicitAudiences the API server's {@code --api-audiences} (default: the service-account issuer)
      */
     KubeApiServerWebhookModel(Path kubeconfig, String version, List<String> implicitAudiences) throws Exception {
+        this(kubeconfig, version, implicitAudiences, HttpClient.Version.HTTP_2);
+    }
+
+    /** The API server started with {@code DISABLE_HTTP2}: it offers only HTTP/1.1. */
+    static KubeApiServerWebhookModel http1Only(Path kubeconfig, String version, List<String> implicitAudiences)
+            throws Exception {
+        return new KubeApiServerWebhookModel(kubeconfig, version, implicitAudiences, HttpClient.Version.HTTP_1_1);
+    }
+
+    private KubeApiServerWebhookModel(Path kubeconfig, String version, List<String> implicitAudiences,
+                                      HttpClient.Version protocol) throws Exception {
         JsonNode config = YAML.readTree(kubeconfig.toFile());
         String currentContext = config.path("current-context").asText();
         JsonNode context = named(config.path("contexts"), currentContext).path("context");
@@ -97,7 +113,7 @@ final class KubeApiServerWebhookModel {
         byte[] cert = pem(base, user, "client-certificate");
         byte[] key = pem(base, user, "client-key");
         this.ssl = sslContext(ca, cert, key);
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        this.http = HttpClient.newBuilder().version(protocol)
                 .sslContext(ssl).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
@@ -124,7 +140,8 @@ final class KubeApiServerWebhookModel {
         boolean checkAuds = !wantAudiences.isEmpty();
         HttpResult result = createWithBackoff(requestBody(token, wantAudiences));
         if (result.error().isPresent()) {
-            return new Outcome(false, Optional.empty(), List.of(), result.error(), result.attempts(), result.status());
+            return new Outcome(false, Optional.empty(), List.of(), result.error(), result.attempts(), result.status(),
+                    result.protocol());
         }
         JsonNode status = result.review().path("status");
         List<String> auds = List.of();
@@ -136,19 +153,20 @@ final class KubeApiServerWebhookModel {
             auds = intersect(wantAudiences, got);
             if (auds.isEmpty()) {
                 return new Outcome(false, Optional.empty(), List.of(), Optional.empty(), result.attempts(),
-                        result.status());
+                        result.status(), result.protocol());
             }
         }
         if (!status.path("authenticated").asBoolean(false)) {
             String error = status.path("error").asText("");
             return new Outcome(false, Optional.empty(), List.of(), error.isEmpty() ? Optional.empty() : Optional.of(error),
-                    result.attempts(), result.status());
+                    result.attempts(), result.status(), result.protocol());
         }
         JsonNode u = status.path("user");
         Map<String, List<String>> extra = new LinkedHashMap<>();
         u.path("extra").fields().forEachRemaining(f -> extra.put(f.getKey(), strings(f.getValue())));
         return new Outcome(true, Optional.of(new UserInfo(u.path("username").asText(""), u.path("uid").asText(""),
-                strings(u.path("groups")), extra)), auds, Optional.empty(), result.attempts(), result.status());
+                strings(u.path("groups")), extra)), auds, Optional.empty(), result.attempts(), result.status(),
+                result.protocol());
     }
 
     /** The JSON the legacy codec writes for {@code &TokenReview{Spec: ...}} (omitempty fields left out). */
@@ -177,37 +195,42 @@ final class KubeApiServerWebhookModel {
                     .header("User-Agent", USER_AGENT)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
-            return new HttpResult(null, Optional.of("connection: " + e), 1, 0, true);
+            return new HttpResult(null, Optional.of("connection: " + e), 1, 0, true, Optional.empty());
         }
         int status = response.statusCode();
+        Optional<HttpClient.Version> protocol = Optional.of(response.version());
         if (status < 200 || status > 299) {
             boolean retry = status == 500 || status == 504 || status == 429
                     || response.headers().firstValue("Retry-After").isPresent();
-            return new HttpResult(null, Optional.of("status " + status), 1, status, retry);
+            return new HttpResult(null, Optional.of("status " + status), 1, status, retry, protocol);
         }
         JsonNode review;
         try {
             review = JSON.readTree(response.body());
         } catch (Exception e) {
-            return new HttpResult(null, Optional.of("undecodable answer: " + e.getMessage()), 1, status, false);
+            return new HttpResult(null, Optional.of("undecodable answer: " + e.getMessage()), 1, status, false,
+                    protocol);
         }
         // The legacy codec decodes into the configured version's TokenReview: another kind or version is an error.
         String kind = review.path("kind").asText("TokenReview");
         String apiVersion = review.path("apiVersion").asText("authentication.k8s.io/" + version);
         if (!"TokenReview".equals(kind) || !("authentication.k8s.io/" + version).equals(apiVersion)) {
-            return new HttpResult(null, Optional.of("answer is " + apiVersion + " " + kind), 1, status, false);
+            return new HttpResult(null, Optional.of("answer is " + apiVersion + " " + kind), 1, status, false,
+                    protocol);
         }
-        return new HttpResult(review, Optional.empty(), 1, status, false);
+        return new HttpResult(review, Optional.empty(), 1, status, false, protocol);
     }
 
-    record HttpResult(JsonNode review, Optional<String> error, int attempts, int status, boolean retriable) {
+    /** One POST's answer; {@code protocol} is the HTTP version the connection negotiated (empty: no connection). */
+    record HttpResult(JsonNode review, Optional<String> error, int attempts, int status, boolean retriable,
+                      Optional<HttpClient.Version> protocol) {
     }
 
     private HttpResult createWithBackoff(String body) throws Exception {
         HttpResult r = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             r = post(body);
-            r = new HttpResult(r.review(), r.error(), attempt, r.status(), r.retriable());
+            r = new HttpResult(r.review(), r.error(), attempt, r.status(), r.retriable(), r.protocol());
             if (r.error().isEmpty() || !r.retriable()) {
                 return r;
             }

@@ -5,7 +5,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The bridge with its TokenReview port on, certificates from {@link WebhookPki}, a configured issuer. */
+/**
+ * The bridge with its TokenReview port on, certificates from {@link WebhookPki}, a configured issuer, and h2 offered
+ * (so the API server's model takes it; its {@code DISABLE_HTTP2} twin still speaks HTTP/1.1).
+ */
 public class TokenReviewProfile implements QuarkusTestProfile {
 
     static final String ISSUER = "https://bridge.greenshank.test";
@@ -30,6 +33,7 @@ public class TokenReviewProfile implements QuarkusTestProfile {
                 "greenshank.bridge.token-review.port", Integer.toString(PORT),
                 "greenshank.bridge.token-review.certificate-file", PKI.serverCert().toString(),
                 "greenshank.bridge.token-review.key-file", PKI.serverKey().toString(),
-                "greenshank.bridge.token-review.client-ca-file", PKI.ca().toString());
+                "greenshank.bridge.token-review.client-ca-file", PKI.ca().toString(),
+                "greenshank.bridge.token-review.http2", "true");
     }
 }

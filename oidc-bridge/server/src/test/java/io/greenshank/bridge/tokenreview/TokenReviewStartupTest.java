@@ -8,6 +8,7 @@ import io.greenshank.bridge.keys.MemoryKeyRingStore;
 import io.greenshank.bridge.oidc.Issuer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +26,7 @@ class TokenReviewStartupTest {
     record Cfg(boolean enabled, String host, int port, String path, Optional<String> certificateFile,
                Optional<String> keyFile, Optional<String> clientCaFile, Optional<List<String>> clientNames,
                List<String> audiences, Optional<String> usernamePrefix, Optional<String> groupsPrefix,
-               int cacheMaxEntries, int maxRequestBytes) implements TokenReviewConfig {
+               int cacheMaxEntries, int maxRequestBytes, boolean http2) implements TokenReviewConfig {
     }
 
     static WebhookPki pki;
@@ -45,8 +46,13 @@ class TokenReviewStartupTest {
 
     static Cfg config(boolean enabled, Optional<String> cert, Optional<String> key, Optional<String> ca,
                       Optional<List<String>> clientNames) {
+        return config(enabled, cert, key, ca, clientNames, true);
+    }
+
+    static Cfg config(boolean enabled, Optional<String> cert, Optional<String> key, Optional<String> ca,
+                      Optional<List<String>> clientNames, boolean http2) {
         return new Cfg(enabled, "127.0.0.1", 0, "/tokenreview", cert, key, ca, clientNames, List.of("kubectl"),
-                Optional.empty(), Optional.empty(), 10_000, 65536);
+                Optional.empty(), Optional.empty(), 10_000, 65536, http2);
     }
 
     static TokenReviewServer server(Cfg cfg, Optional<String> issuer, Vertx vertx) {
@@ -132,35 +138,66 @@ class TokenReviewStartupTest {
 
     @Test
     void clientNamesLimitWhichCertificatesOfTheCaMayAsk() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
+        onVertx(vertx -> {
             for (var c : List.of(Map.entry(List.of("kube-apiserver"), 200), Map.entry(List.of("someone-else"), 403))) {
                 TokenReviewServer s = server(config(true, cert(), key(), ca(), Optional.of(c.getKey())), ISSUER, vertx);
                 s.start(null);
                 Path kubeconfig = kubeconfig(pki, s.port(), "startup-webhook.yaml");
-                KubeApiServerWebhookModel api = new KubeApiServerWebhookModel(kubeconfig, "v1", List.of("api"));
-                KubeApiServerWebhookModel.HttpResult r = api.post(api.requestBody("not-a-jwt", List.of()));
-                assertThat(r.status()).as(c.getKey().toString()).isEqualTo(c.getValue());
-                KubeApiServerWebhookModel.Outcome o = api.authenticateToken("not-a-jwt", List.of());
-                assertThat(o.authenticated()).isFalse();
-                assertThat(o.error().orElseThrow()).isEqualTo(c.getValue() == 200 ? Refusal.MALFORMED_TOKEN.error()
-                        : "status 403");
+                // over h2 (the API server's default) and over HTTP/1.1 (its DISABLE_HTTP2): the same answer
+                for (KubeApiServerWebhookModel api : List.of(
+                        new KubeApiServerWebhookModel(kubeconfig, "v1", List.of("api")),
+                        KubeApiServerWebhookModel.http1Only(kubeconfig, "v1", List.of("api")))) {
+                    KubeApiServerWebhookModel.HttpResult r = api.post(api.requestBody("not-a-jwt", List.of()));
+                    assertThat(r.status()).as(c.getKey() + " " + r.protocol()).isEqualTo(c.getValue());
+                    KubeApiServerWebhookModel.Outcome o = api.authenticateToken("not-a-jwt", List.of());
+                    assertThat(o.authenticated()).isFalse();
+                    assertThat(o.error().orElseThrow()).isEqualTo(c.getValue() == 200
+                            ? Refusal.MALFORMED_TOKEN.error() : "status 403");
+                }
                 s.stop(null);
             }
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get();
-        }
+        });
+    }
+
+    @Test
+    void h2IsOfferedOnlyWhenConfigured() throws Exception {
+        onVertx(vertx -> {
+            for (boolean http2 : List.of(false, true)) {
+                TokenReviewServer s = server(config(true, cert(), key(), ca(), Optional.empty(), http2), ISSUER, vertx);
+                s.start(null);
+                // the model offers h2 and HTTP/1.1, as client-go does: the port's ALPN decides
+                KubeApiServerWebhookModel api = new KubeApiServerWebhookModel(
+                        kubeconfig(pki, s.port(), "alpn-webhook.yaml"), "v1", List.of("api"));
+                KubeApiServerWebhookModel.HttpResult r = api.post(api.requestBody("not-a-jwt", List.of()));
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.review().path("status").path("error").asText()).isEqualTo(Refusal.MALFORMED_TOKEN.error());
+                assertThat(r.protocol()).as("http2=" + http2)
+                        .contains(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+                s.stop(null);
+            }
+        });
     }
 
     @Test
     void fullyConfiguredItListens() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
+        onVertx(vertx -> {
             TokenReviewServer s = server(config(true, cert(), key(), ca()), ISSUER, vertx);
             s.start(null);
             assertThat(s.port()).isPositive();
             assertThat(s.reviewer()).isNotNull();
             s.stop(null);
+        });
+    }
+
+    interface VertxWork {
+        void run(Vertx vertx) throws Exception;
+    }
+
+    /** Runs {@code work} on a Vert.x of its own, closed afterwards. */
+    static void onVertx(VertxWork work) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            work.run(vertx);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }

@@ -132,6 +132,8 @@ class TokenReviewWebhookTest {
         assertThat(o.authenticated()).isTrue();
         assertThat(o.error()).isEmpty();
         assertThat(o.attempts()).isEqualTo(1);
+        assertThat(o.protocol()).as("the port offers h2 in ALPN, which the API server's client prefers")
+                .contains(HttpClient.Version.HTTP_2);
         KubeApiServerWebhookModel.UserInfo u = o.user().orElseThrow();
         assertThat(u.name()).as("email, no prefix, as --oidc-username-claim=email --oidc-username-prefix=-")
                 .isEqualTo("alice@example.com");
@@ -152,6 +154,22 @@ class TokenReviewWebhookTest {
         assertThat(status.path("authenticated").asBoolean()).isTrue();
         assertThat(fieldNames(status.path("user"))).containsExactly("username", "uid", "groups", "extra");
         assertThat(status.path("user").path("username").asText()).isEqualTo("alice@example.com");
+    }
+
+    @Test
+    void anApiServerWithHttp2DisabledIsAnsweredOverHttp11() throws Exception {
+        String idToken = login("alice", "alice-password").path("id_token").asText();
+        KubeApiServerWebhookModel http1 = KubeApiServerWebhookModel.http1Only(webhookConfig("webhook-http1.yaml",
+                TokenReviewProfile.PKI.apiServerCert(), TokenReviewProfile.PKI.apiServerKey()), "v1", API_AUDIENCES);
+
+        KubeApiServerWebhookModel.Outcome o = http1.authenticateToken(idToken, API_AUDIENCES);
+
+        assertThat(o.protocol()).contains(HttpClient.Version.HTTP_1_1);
+        assertThat(o.authenticated()).isTrue();
+        assertThat(o.user().orElseThrow().name()).isEqualTo("alice@example.com");
+        KubeApiServerWebhookModel.HttpResult bad = http1.post("{\"kind\":");
+        assertThat(bad.status()).isEqualTo(200);
+        assertThat(bad.review().path("status").path("error").asText()).isEqualTo(Refusal.MALFORMED_REQUEST.error());
     }
 
     @Test
