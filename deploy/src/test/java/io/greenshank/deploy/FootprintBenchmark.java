@@ -54,6 +54,12 @@ class FootprintBenchmark {
     static final int LOAD_SECONDS = Integer.getInteger("bench.loadSeconds", 60);
     static final int THREADS = Integer.getInteger("bench.threads", 4);
     static final boolean APPCDS = Boolean.parseBoolean(System.getProperty("bench.appcds", "true"));
+    /**
+     * A diagnostic run, for where the memory goes rather than how much: native memory tracking (which costs memory of
+     * its own) and a class-load log per process, and at idle {@code VM.native_memory summary} and the RSS before and
+     * after {@code System.trim_native_heap}. Its figures are not comparable with a normal run's.
+     */
+    static final boolean DIAGNOSE = Boolean.getBoolean("bench.diagnose");
     static final long MIB = 1024 * 1024;
     /** Which services to measure (the floor is measured in every run): names of their containers. */
     static final List<String> SERVICES = List.of(System.getProperty("bench.services",
@@ -103,8 +109,9 @@ class FootprintBenchmark {
                     withCds.add("-XX:SharedArchiveFile=" + archive(s.container(), s.module(), flags));
                     all.add(measure(s, "AppCDS", withCds));
                 }
-                report.add("%s: limit %d MiB, JAVA_TOOL_OPTIONS=%s, flags %s".formatted(s.container(), limit / MIB,
-                        g.environments.get(s.deployment()).get("JAVA_TOOL_OPTIONS"), flags));
+                report.add("%s: limit %d MiB, JAVA_TOOL_OPTIONS=%s, MALLOC_ARENA_MAX=%s, flags %s".formatted(
+                        s.container(), limit / MIB, g.environments.get(s.deployment()).get("JAVA_TOOL_OPTIONS"),
+                        g.environments.get(s.deployment()).get("MALLOC_ARENA_MAX"), flags));
             }
             report.add("load average before: " + loadBefore + "; after: " + loadAverage());
             report.add("| application | variant | start-to-ready | RSS idle | RSS after load | throughput | errors |");
@@ -182,14 +189,15 @@ class FootprintBenchmark {
     private Figures measureFloor(String variant, List<String> flags) throws Exception {
         int port = FreePorts.loopback();
         Map<String, String> env = new LinkedHashMap<>();
-        // the same JAVA_TOOL_OPTIONS as the services (the Deployments set one value; ManifestsTest keeps them equal)
-        env.put("JAVA_TOOL_OPTIONS", javaToolOptions());
+        // the same JVM and malloc settings as the services (the Deployments set one value; ManifestsTest keeps them equal)
+        env.putAll(jvmEnvironment());
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("LANG", "C.UTF-8");
         long t0 = System.nanoTime();
-        try (ServiceProcess p = ServiceProcess.startAsContainer("floor", "deploy/floor", flags, env,
+        try (ServiceProcess p = ServiceProcess.startAsContainer("floor", "deploy/floor", diagnosed("floor", variant,
+                flags), env,
                 Files.createDirectories(work.resolve("logs")))) {
             URI hello = URI.create("http://127.0.0.1:" + port + "/hello");
             HttpClient http = HttpClient.newHttpClient();
@@ -214,8 +222,9 @@ class FootprintBenchmark {
         List<String> training = new ArrayList<>(flags);
         training.add("-XX:ArchiveClassesAtExit=" + archive);
         training.add("-Dquarkus.appcds.generate=true");
-        Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", javaToolOptions(), "JAVA_HOME",
-                System.getProperty("java.home"), "LANG", "C.UTF-8");
+        Map<String, String> env = new LinkedHashMap<>(jvmEnvironment());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("LANG", "C.UTF-8");
         try (ServiceProcess p = ServiceProcess.startAsContainer(name + "-appcds-training", module, training, env,
                 Files.createDirectories(work.resolve("logs")))) {
             if (p.awaitExit(RenderedInstall.START_TIMEOUT).isEmpty()) {
@@ -226,15 +235,23 @@ class FootprintBenchmark {
         return archive;
     }
 
-    private String javaToolOptions() {
-        return g.environments.get(RenderedInstall.AUTHZ.deployment()).get("JAVA_TOOL_OPTIONS");
+    /** What the Deployments set for the JVM and the C library rather than for the service: the floor gets it too. */
+    private Map<String, String> jvmEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : List.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX")) {
+            String value = g.environments.get(RenderedInstall.AUTHZ.deployment()).get(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        return env;
     }
 
     private Figures measure(RenderedInstall.Service s, String variant, List<String> flags) throws Exception {
         // the bridge's access tokens live ten minutes: one per measurement
         String token = mesh.accessToken("alice", ScenarioDirectory.ALICE_PASSWORD);
         long t0 = System.nanoTime();
-        ServiceProcess p = g.restart(s, flags);
+        ServiceProcess p = g.restart(s, diagnosed(s.container(), variant, flags));
         Callable<Boolean> request;
         if (s == RenderedInstall.AUTHZ) {
             request = () -> mesh.atTheGateway("GET", "/notebook/alice/nb1/lab", token, Map.of()).forwarded();
@@ -246,6 +263,17 @@ class FootprintBenchmark {
                     null).statusCode() == 200;
         }
         return run(s.container(), variant, p, t0, g.readyUrl(s), mesh.http, request);
+    }
+
+    private List<String> diagnosed(String app, String variant, List<String> flags) throws IOException {
+        if (!DIAGNOSE) {
+            return flags;
+        }
+        List<String> f = new ArrayList<>(flags);
+        f.add("-XX:NativeMemoryTracking=summary");
+        f.add("-Xlog:class+load=info:file=" + Files.createDirectories(work.resolve("breakdown"))
+                .resolve(app + "-" + variant + "-classes.txt"));
+        return f;
     }
 
     // ---- the measurement --------------------------------------------------------------------------------------------
@@ -314,10 +342,19 @@ class FootprintBenchmark {
     private void breakdown(String name, long pid) throws Exception {
         StringBuilder b = new StringBuilder(Files.readString(Path.of("/proc/" + pid + "/status")));
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        for (String command : List.of("GC.heap_info", "VM.metaspace")) {
-            Process j = new ProcessBuilder(jcmd, String.valueOf(pid), command).redirectErrorStream(true).start();
+        List<String> commands = new ArrayList<>(List.of("GC.heap_info", "VM.metaspace"));
+        if (DIAGNOSE && name.endsWith("-idle")) {
+            commands.addAll(List.of("VM.native_memory summary", "System.trim_native_heap"));
+        }
+        for (String command : commands) {
+            List<String> cmd = new ArrayList<>(List.of(jcmd, String.valueOf(pid)));
+            cmd.addAll(List.of(command.split(" ")));
+            Process j = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             b.append("\n== ").append(command).append('\n').append(new String(j.getInputStream().readAllBytes()));
             j.waitFor();
+        }
+        if (DIAGNOSE) {
+            b.append("\n== VmRSS after the above: ").append(rssKib(pid)).append(" kB\n");
         }
         Files.writeString(Files.createDirectories(work.resolve("breakdown")).resolve(name + ".txt"), b);
     }
