@@ -28,7 +28,7 @@ out=$top/target/images
 tag=${GREENSHANK_IMAGE_TAG:-0.1.0}
 registry=${GREENSHANK_IMAGE_REGISTRY:-ghcr.io/greenshank}
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
-java_tool_options="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+java_tool_options="-XX:MaxRAMPercentage=60 -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 # The services whose images get an AppCDS archive: where the footprint benchmark showed it pays (docs/benchmarks.md).
 appcds=${GREENSHANK_IMAGE_APPCDS-authz-service oidc-bridge profile-controller}
 # What the three services use of the JDK (jdeps over their quarkus-app, plus JGSS/Kerberos, DNS, JFR and
@@ -131,7 +131,7 @@ app_cds() { # app_cds <service> <staging dir>
   cp -a "$2/libs/deployments/." "$2/run/deployments/." "$2/app/deployments/." "$r/deployments/"
   find "$r/deployments" -exec touch -h -d @0 {} +
   # The image's environment (its JAVA_TOOL_OPTIONS included), PATH for the host tools until chroot.
-  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 JAVA_HOME=/opt/java JAVA_TOOL_OPTIONS="$java_tool_options" \
+  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 JAVA_HOME=/opt/java JAVA_TOOL_OPTIONS="$java_tool_options" MALLOC_ARENA_MAX=2 \
     timeout 300 unshare --user --map-root-user --mount --pid --fork sh -c \
     'mount -t proc proc "$1/proc" && exec chroot "$@"' sh "$r" /opt/java/bin/java \
     -XX:ArchiveClassesAtExit=/deployments/app-cds.jsa -Dquarkus.appcds.generate=true \
@@ -175,7 +175,7 @@ image() { # image <service>
         User: "10001:10001",
         WorkingDir: "/deployments",
         Entrypoint: $entrypoint,
-        Env: ["PATH=/opt/java/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8", ("JAVA_TOOL_OPTIONS=" + $jto)],
+        Env: ["PATH=/opt/java/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8", ("JAVA_TOOL_OPTIONS=" + $jto), "MALLOC_ARENA_MAX=2"],
         ExposedPorts: $exposed,
         Labels: {"org.opencontainers.image.title": ("greenshank-" + $svc),
                  "org.opencontainers.image.version": $tag}

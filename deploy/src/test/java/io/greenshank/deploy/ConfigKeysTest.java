@@ -44,7 +44,7 @@ class ConfigKeysTest {
             "profile-controller", "profile-controller");
 
     /** Plain variables a container may get besides configuration keys. */
-    static final Set<String> NOT_CONFIG = Set.of("JAVA_TOOL_OPTIONS");
+    static final Set<String> NOT_CONFIG = Set.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
 
     private static final Pattern MAPPING = Pattern.compile("@ConfigMapping\\(prefix\\s*=\\s*\"([^\"]+)\"\\)");
     private static final Pattern DIRECT = Pattern.compile(

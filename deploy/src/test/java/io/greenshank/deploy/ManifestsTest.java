@@ -157,7 +157,9 @@ class ManifestsTest {
             assertThat(Quantity.getAmountInBytes(limits.get("memory")))
                     .isGreaterThanOrEqualTo(Quantity.getAmountInBytes(requests.get("memory")));
             assertThat(r.environment(d).get("JAVA_TOOL_OPTIONS")).as(name)
-                    .contains("-XX:MaxRAMPercentage=").contains("-XX:+ExitOnOutOfMemoryError");
+                    .contains("-XX:MaxRAMPercentage=").contains("-XX:+ExitOnOutOfMemoryError")
+                    .contains("-XX:TrimNativeHeapInterval=");
+            assertThat(r.environment(d).get("MALLOC_ARENA_MAX")).as(name).isEqualTo("2");
             assertThat(c.getImage()).as(name + ": the images: field applied")
                     .isEqualTo("ghcr.io/greenshank/" + name.substring("greenshank-".length()) + ":0.1.0");
 

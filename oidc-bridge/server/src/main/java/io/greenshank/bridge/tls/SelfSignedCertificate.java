@@ -1,5 +1,6 @@
 package io.greenshank.bridge.tls;
 
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,21 +9,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Base64;
-import java.util.Date;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A self-signed certificate for {@code localhost} / {@code 127.0.0.1}, written as PEM files. */
+/**
+ * A self-signed certificate for {@code localhost} / {@code 127.0.0.1}, written as PEM files. Encoded here with
+ * {@link Der} rather than by a certificate library: see there why.
+ */
 public final class SelfSignedCertificate {
 
     public record PemPair(Path certificate, Path key) {
@@ -42,17 +40,7 @@ public final class SelfSignedCertificate {
         KeyPairGenerator kpg = KeyPairGenerator.getInstance("RSA");
         kpg.initialize(2048);
         KeyPair kp = kpg.generateKeyPair();
-        X500Name name = new X500Name("CN=localhost,O=Greenshank self-signed");
-        Instant now = Instant.now();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name,
-                new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
-                Date.from(now.plus(Duration.ofDays(365))), name, kp.getPublic());
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        X509Certificate c = new JcaX509CertificateConverter()
-                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
+        X509Certificate c = certificate(kp, ZonedDateTime.now(ZoneOffset.UTC));
         Path tmpKey = Files.createTempFile(dir, ".tls", ".key");
         try {
             Files.setPosixFilePermissions(tmpKey, PosixFilePermissions.fromString("rw-------"));
@@ -63,6 +51,39 @@ public final class SelfSignedCertificate {
         Files.move(tmpKey, key, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Files.writeString(cert, pem("CERTIFICATE", c.getEncoded()), StandardCharsets.US_ASCII);
         return new PemPair(cert, key);
+    }
+
+    /**
+     * RFC 5280's Certificate: version 3, a random positive 64-bit serial, SHA256withRSA, issuer = subject =
+     * {@code CN=localhost, O=Greenshank self-signed}, valid from five minutes ago for 365 days, the subject alternative
+     * names {@code localhost} and {@code 127.0.0.1}, and basic constraints (critical) saying it is no CA. Parsed back
+     * by the JDK, which checks the encoding.
+     */
+    static X509Certificate certificate(KeyPair kp, ZonedDateTime now) throws Exception {
+        byte[] sha256WithRsa = Der.sequence(Der.oid("1.2.840.113549.1.1.11"), Der.nullValue());
+        byte[] name = Der.sequence(
+                Der.set(Der.sequence(Der.oid("2.5.4.3"), Der.utf8String("localhost"))),
+                Der.set(Der.sequence(Der.oid("2.5.4.10"), Der.utf8String("Greenshank self-signed"))));
+        byte[] subjectAltName = Der.sequence(Der.oid("2.5.29.17"), Der.octetString(Der.sequence(
+                Der.implicit(2, "localhost".getBytes(StandardCharsets.US_ASCII)),
+                Der.implicit(7, new byte[] {127, 0, 0, 1}))));
+        byte[] basicConstraints = Der.sequence(Der.oid("2.5.29.19"), Der.bool(true),
+                Der.octetString(Der.sequence()));
+        byte[] tbs = Der.sequence(
+                Der.explicit(0, Der.integer(BigInteger.TWO)),
+                Der.integer(new BigInteger(64, new SecureRandom()).setBit(62)),
+                sha256WithRsa,
+                name,
+                Der.sequence(Der.utcTime(now.minus(Duration.ofMinutes(5))), Der.utcTime(now.plusDays(365))),
+                name,
+                kp.getPublic().getEncoded(),
+                Der.explicit(3, Der.sequence(subjectAltName, basicConstraints)));
+        Signature signer = Signature.getInstance("SHA256withRSA");
+        signer.initSign(kp.getPrivate());
+        signer.update(tbs);
+        byte[] der = Der.sequence(tbs, sha256WithRsa, Der.bitString(signer.sign()));
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(der));
     }
 
     static String pem(String type, byte[] der) {
